@@ -1,0 +1,7 @@
+package io.orderflow.codecs;
+
+public enum CancelReason {
+  OUT_OF_STOCK,
+  PAYMENT_DECLINED,
+  PROCESSING_FAILED
+}

@@ -1,0 +1,65 @@
+package io.orderflow.codecs;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** Every event of the contract: its versioned CloudEvents type, the record carrying its data, and where it is published. */
+public enum EventType {
+  ORDER_PLACED("orderflow.order.placed.v1", Event.OrderPlaced.class, "orders", Subjects.ORDERS_PLACED),
+  ORDER_CONFIRMED("orderflow.order.confirmed.v1", Event.OrderConfirmed.class, "orders", Subjects.ORDERS_ENDED),
+  ORDER_CANCELLED("orderflow.order.cancelled.v1", Event.OrderCancelled.class, "orders", Subjects.ORDERS_ENDED),
+  STOCK_SET("orderflow.inventory.stock-set.v1", Event.StockSet.class, "inventory", Subjects.INVENTORY_STOCK),
+  STOCK_RESERVED("orderflow.inventory.stock-reserved.v1", Event.StockReserved.class, "inventory", Subjects.INVENTORY_RESERVED),
+  STOCK_REJECTED("orderflow.inventory.stock-rejected.v1", Event.StockRejected.class, "inventory", Subjects.INVENTORY_REJECTED),
+  STOCK_COMMITTED("orderflow.inventory.stock-committed.v1", Event.StockCommitted.class, "inventory", Subjects.INVENTORY_SETTLED),
+  STOCK_RELEASED("orderflow.inventory.stock-released.v1", Event.StockReleased.class, "inventory", Subjects.INVENTORY_SETTLED),
+  PAYMENT_AUTHORIZED("orderflow.payment.authorized.v1", Event.PaymentAuthorized.class, "payments", Subjects.PAYMENTS),
+  PAYMENT_DECLINED("orderflow.payment.declined.v1", Event.PaymentDeclined.class, "payments", Subjects.PAYMENTS),
+  NOTIFICATION_SENT("orderflow.notification.sent.v1", Event.NotificationSent.class, "notifications", Subjects.NOTIFICATIONS);
+
+  private static final Map<String, EventType> BY_CE_TYPE =
+      Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(EventType::ceType, Function.identity()));
+  private static final Map<Class<?>, EventType> BY_CLASS =
+      Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(EventType::dataClass, Function.identity()));
+
+  private final String ceType;
+  private final Class<? extends Event> dataClass;
+  private final String service;
+  private final String subjectPrefix;
+
+  EventType(String ceType, Class<? extends Event> dataClass, String service, String subjectPrefix) {
+    this.ceType = ceType;
+    this.dataClass = dataClass;
+    this.service = service;
+    this.subjectPrefix = subjectPrefix;
+  }
+
+  public String ceType() {
+    return ceType;
+  }
+
+  public Class<? extends Event> dataClass() {
+    return dataClass;
+  }
+
+  /** The CloudEvents {@code source}: the service that owns the event. */
+  public String source() {
+    return "/orderflow/" + service;
+  }
+
+  /** The NATS subject the event is published on; the last token is the event's subject (order id or SKU). */
+  public String natsSubject(String subject) {
+    return subjectPrefix + "." + subject;
+  }
+
+  public static Optional<EventType> ofCeType(String ceType) {
+    return Optional.ofNullable(BY_CE_TYPE.get(ceType));
+  }
+
+  public static EventType of(Event event) {
+    return BY_CLASS.get(event.getClass());
+  }
+}
