@@ -1,0 +1,48 @@
+package io.orderflow.runtime;
+
+import io.nats.client.Message;
+import io.nats.client.PublishOptions;
+import io.nats.client.api.PublishAck;
+import io.nats.client.impl.Headers;
+import io.orderflow.codecs.Subjects;
+import io.vertx.core.Future;
+import java.time.Instant;
+
+/**
+ * Publishes a message that cannot be processed to the DLQ stream with its original payload and headers
+ * plus where and why it failed. The id makes a retried dead-lettering idempotent.
+ */
+public final class DeadLetters {
+  public static final String CONSUMER = "Orderflow-Dlq-Consumer";
+  public static final String ERROR = "Orderflow-Dlq-Error";
+  public static final String DELIVERIES = "Orderflow-Dlq-Deliveries";
+  public static final String TIME = "Orderflow-Dlq-Time";
+  public static final String STREAM = "Orderflow-Dlq-Stream";
+  public static final String STREAM_SEQ = "Orderflow-Dlq-Stream-Seq";
+  public static final String SUBJECT = "Orderflow-Dlq-Subject";
+
+  private final JetStreamBridge bridge;
+
+  public DeadLetters(JetStreamBridge bridge) {
+    this.bridge = bridge;
+  }
+
+  public Future<PublishAck> deadLetter(Topology.ConsumerSpec consumer, Message msg, String error) {
+    Headers h = new Headers();
+    if (msg.getHeaders() != null) {
+      msg.getHeaders().entrySet().forEach(e -> h.put(e.getKey(), e.getValue()));
+    }
+    h.remove(JetStreamBridge.MSG_ID);
+    long seq = msg.metaData().streamSequence();
+    h.put(CONSUMER, consumer.durable())
+        .put(ERROR, error.length() > 1000 ? error.substring(0, 1000) : error)
+        .put(DELIVERIES, String.valueOf(msg.metaData().deliveredCount()))
+        .put(TIME, Instant.now().toString())
+        .put(STREAM, consumer.stream())
+        .put(STREAM_SEQ, String.valueOf(seq))
+        .put(SUBJECT, msg.getSubject());
+    String subject = Subjects.DLQ + "." + consumer.durable();
+    return bridge.publishRaw(subject, h, msg.getData(),
+        PublishOptions.builder().messageId("dlq-" + consumer.durable() + "-" + seq).build());
+  }
+}

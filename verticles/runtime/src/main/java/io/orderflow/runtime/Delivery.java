@@ -1,0 +1,10 @@
+package io.orderflow.runtime;
+
+import io.orderflow.codecs.Envelope;
+
+/** One decoded event handed to a handler, with how often the broker has delivered it. */
+public record Delivery(Envelope event, long deliveredCount, long streamSequence) {
+  public boolean redelivered() {
+    return deliveredCount > 1;
+  }
+}

@@ -1,0 +1,179 @@
+package io.orderflow.runtime;
+
+import io.nats.client.Connection;
+import io.nats.client.JetStream;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.KeyValue;
+import io.nats.client.Message;
+import io.nats.client.PublishOptions;
+import io.nats.client.api.KeyValueEntry;
+import io.nats.client.api.KeyValueOperation;
+import io.nats.client.api.MessageInfo;
+import io.nats.client.api.PublishAck;
+import io.nats.client.impl.Headers;
+import io.nats.client.impl.NatsMessage;
+import io.orderflow.codecs.EventCodec;
+import io.orderflow.codecs.Envelope;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The one place where jnats meets Vert.x: publishes become Vert.x futures completed on the caller's
+ * context, and the calls jnats only offers synchronously run on the worker pool, never on an event loop.
+ * Key-value puts go out as JetStream publishes to the bucket's subject, so they are asynchronous too.
+ */
+public final class JetStreamBridge {
+  public static final String MSG_ID = "Nats-Msg-Id";
+  public static final String CONTENT_TYPE = "Content-Type";
+  public static final String TRACEPARENT = "traceparent";
+  private static final int NO_MESSAGE_FOUND = 10037;
+
+  private final Vertx vertx;
+  private final Connection connection;
+  private final JetStream js;
+  private final JetStreamManagement jsm;
+  private final ConcurrentHashMap<String, KeyValue> buckets = new ConcurrentHashMap<>();
+
+  public JetStreamBridge(Vertx vertx, Connection connection) {
+    this.vertx = vertx;
+    this.connection = connection;
+    try {
+      this.js = connection.jetStream();
+      this.jsm = connection.jetStreamManagement();
+    } catch (IOException e) {
+      throw new IllegalStateException("JetStream is not available on this connection", e);
+    }
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public Connection connection() {
+    return connection;
+  }
+
+  public JetStreamManagement management() {
+    return jsm;
+  }
+
+  /** Publishes an event with its id as {@code Nats-Msg-Id}, so a retried publish is deduplicated by the broker. */
+  public Future<PublishAck> publish(Envelope event) {
+    return publish(event, PublishOptions.builder());
+  }
+
+  /** Publishes with extra expectations (e.g. the last stream sequence, for optimistic concurrency). */
+  public Future<PublishAck> publish(Envelope event, PublishOptions.Builder options) {
+    Headers headers = new Headers().put(CONTENT_TYPE, Envelope.CONTENT_TYPE);
+    if (event.traceparent() != null) headers.put(TRACEPARENT, event.traceparent());
+    return publishRaw(event.natsSubject(), headers, EventCodec.encode(event), options.messageId(event.id()).build());
+  }
+
+  public Future<PublishAck> publishRaw(String subject, Headers headers, byte[] data, PublishOptions options) {
+    Message msg = NatsMessage.builder().subject(subject).headers(headers).data(data).build();
+    return fromStage(() -> js.publishAsync(msg, options));
+  }
+
+  /** The last event on a subject of a stream (a direct lookup, no consumer), or empty. */
+  public Future<Optional<StoredEvent>> lastEvent(String stream, String subject) {
+    return blocking(() -> {
+      try {
+        MessageInfo mi = jsm.getLastMessage(stream, subject);
+        return Optional.of(new StoredEvent(mi.getSeq(), EventCodec.decode(mi.getData())));
+      } catch (JetStreamApiException e) {
+        if (e.getApiErrorCode() == NO_MESSAGE_FOUND) return Optional.empty();
+        throw e;
+      }
+    });
+  }
+
+  /** The message at a stream sequence, or empty when there is none (deleted or beyond the end). */
+  public Future<Optional<MessageInfo>> messageAt(String stream, long seq) {
+    return blocking(() -> {
+      try {
+        return Optional.of(jsm.getMessage(stream, seq));
+      } catch (JetStreamApiException e) {
+        if (e.getApiErrorCode() == NO_MESSAGE_FOUND) return Optional.empty();
+        throw e;
+      }
+    });
+  }
+
+  public Future<Optional<KvEntry>> kvGet(Topology.BucketSpec bucket, String key) {
+    return blocking(() -> {
+      KeyValueEntry e = bucket(bucket).get(key);
+      if (e == null || e.getOperation() != KeyValueOperation.PUT) return Optional.empty();
+      return Optional.of(new KvEntry(key, e.getValue(), e.getRevision()));
+    });
+  }
+
+  /** Puts a value; completes with the new revision. */
+  public Future<Long> kvPut(Topology.BucketSpec bucket, String key, byte[] value) {
+    return kvPublish(bucket, key, value, PublishOptions.builder());
+  }
+
+  /** Creates a key only if it has no value (a deleted key counts as none); fails when it exists. */
+  public Future<Long> kvCreate(Topology.BucketSpec bucket, String key, byte[] value) {
+    return blocking(() -> bucket(bucket).create(key, value));
+  }
+
+  /** Compare-and-set: updates only if the key is still at {@code revision}. */
+  public Future<Long> kvUpdate(Topology.BucketSpec bucket, String key, byte[] value, long revision) {
+    return kvPublish(bucket, key, value, PublishOptions.builder().expectedLastSubjectSequence(revision));
+  }
+
+  public Future<Void> kvDelete(Topology.BucketSpec bucket, String key) {
+    return blocking(() -> {
+      bucket(bucket).delete(key);
+      return null;
+    });
+  }
+
+  public Future<java.util.List<String>> kvKeys(Topology.BucketSpec bucket, String filter) {
+    return blocking(() -> bucket(bucket).keys(filter));
+  }
+
+  private Future<Long> kvPublish(Topology.BucketSpec bucket, String key, byte[] value, PublishOptions.Builder options) {
+    String subject = "$KV." + bucket.name() + "." + key;
+    return publishRaw(subject, null, value, options.build()).map(PublishAck::getSeqno);
+  }
+
+  private KeyValue bucket(Topology.BucketSpec spec) throws IOException {
+    KeyValue kv = buckets.get(spec.name());
+    if (kv == null) {
+      kv = connection.keyValue(spec.name());
+      buckets.put(spec.name(), kv);
+    }
+    return kv;
+  }
+
+  /** Runs a blocking jnats call on the worker pool (unordered: calls are independent). */
+  public <T> Future<T> blocking(Callable<T> call) {
+    return vertx.executeBlocking(call, false);
+  }
+
+  private <T> Future<T> fromStage(Callable<CompletableFuture<T>> start) {
+    try {
+      return Future.fromCompletionStage(start.call(), vertx.getOrCreateContext());
+    } catch (Exception e) {
+      // publishAsync throws synchronously when the connection is closed or the message is invalid.
+      return Future.failedFuture(e);
+    }
+  }
+
+  /** True when a failed publish was rejected by an expectation (wrong last sequence), not by an outage. */
+  public static boolean isWrongLastSequence(Throwable t) {
+    Throwable c = t;
+    while (c != null) {
+      if (c instanceof JetStreamApiException e && (e.getApiErrorCode() == 10071 || e.getApiErrorCode() == 10164)) return true;
+      c = c.getCause();
+    }
+    return false;
+  }
+}

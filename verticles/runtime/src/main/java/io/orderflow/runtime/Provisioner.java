@@ -1,0 +1,97 @@
+package io.orderflow.runtime;
+
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.KeyValueManagement;
+import io.nats.client.api.AckPolicy;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.DeliverPolicy;
+import io.nats.client.api.DiscardPolicy;
+import io.nats.client.api.KeyValueConfiguration;
+import io.nats.client.api.RetentionPolicy;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
+import java.io.IOException;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates or updates everything in {@link Topology}. Idempotent: run it before services start
+ * ({@code orderflow provision}), or again after a change. Blocking: call it off the event loop.
+ */
+public final class Provisioner {
+  private static final Logger LOG = LoggerFactory.getLogger(Provisioner.class);
+  private static final int NOT_FOUND = 10059;
+
+  /** How consumers behave; see the README's consumer table for why these values. */
+  public record ConsumerSettings(Duration ackWait, int maxDeliver, int maxAckPending) {
+    public static ConsumerSettings from(Settings s) {
+      return new ConsumerSettings(s.duration("consumer.ack-wait", Duration.ofSeconds(30)),
+          s.integer("consumer.max-deliver", 50), s.integer("consumer.max-ack-pending", 1000));
+    }
+  }
+
+  private final int replicas;
+  private final Duration duplicateWindow;
+  private final ConsumerSettings consumers;
+
+  public Provisioner(int replicas, Duration duplicateWindow, ConsumerSettings consumers) {
+    this.replicas = replicas;
+    this.duplicateWindow = duplicateWindow;
+    this.consumers = consumers;
+  }
+
+  public static Provisioner from(Settings s) {
+    return new Provisioner(s.integer("nats.replicas", 1), s.duration("nats.duplicate-window", Duration.ofMinutes(2)),
+        ConsumerSettings.from(s));
+  }
+
+  public void provision(Connection nc) throws IOException, JetStreamApiException {
+    JetStreamManagement jsm = nc.jetStreamManagement();
+    for (Topology.StreamSpec s : Topology.STREAMS) {
+      StreamConfiguration cfg = StreamConfiguration.builder()
+          .name(s.name()).subjects(s.subjects())
+          .storageType(StorageType.File).replicas(replicas)
+          .retentionPolicy(RetentionPolicy.Limits).discardPolicy(DiscardPolicy.Old)
+          .duplicateWindow(duplicateWindow)
+          .allowDirect(true)
+          .denyDelete(s.immutable()).denyPurge(s.immutable())
+          .build();
+      if (exists(() -> jsm.getStreamInfo(s.name()))) jsm.updateStream(cfg);
+      else jsm.addStream(cfg);
+    }
+    for (Topology.ConsumerSpec c : Topology.CONSUMERS) {
+      jsm.addOrUpdateConsumer(c.stream(), ConsumerConfiguration.builder()
+          .durable(c.durable()).filterSubject(c.filter())
+          .ackPolicy(AckPolicy.Explicit).deliverPolicy(DeliverPolicy.All)
+          .ackWait(consumers.ackWait()).maxDeliver(consumers.maxDeliver()).maxAckPending(consumers.maxAckPending())
+          .build());
+    }
+    KeyValueManagement kvm = nc.keyValueManagement();
+    for (Topology.BucketSpec b : Topology.BUCKETS) {
+      KeyValueConfiguration.Builder cfg = KeyValueConfiguration.builder()
+          .name(b.name()).description(b.purpose()).storageType(StorageType.File).replicas(replicas).maxHistoryPerKey(1);
+      if (!b.ttl().isZero()) cfg.ttl(b.ttl());
+      if (exists(() -> kvm.getStatus(b.name()))) kvm.update(cfg.build());
+      else kvm.create(cfg.build());
+    }
+    LOG.info("provisioned {} streams, {} consumers, {} buckets (replicas {})",
+        Topology.STREAMS.size(), Topology.CONSUMERS.size(), Topology.BUCKETS.size(), replicas);
+  }
+
+  interface Lookup {
+    Object get() throws IOException, JetStreamApiException;
+  }
+
+  private static boolean exists(Lookup lookup) throws IOException, JetStreamApiException {
+    try {
+      lookup.get();
+      return true;
+    } catch (JetStreamApiException e) {
+      if (e.getApiErrorCode() == NOT_FOUND) return false;
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package io.orderflow.runtime;
+
+import io.orderflow.codecs.Subjects;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Every stream, consumer and key-value bucket of orderflow, named once. {@link Provisioner} creates them;
+ * services only look them up. The names are the contract between the services and the broker.
+ */
+public final class Topology {
+  private Topology() {}
+
+  public record StreamSpec(String name, String subjects, boolean immutable) {}
+
+  public record ConsumerSpec(String stream, String durable, String filter) {}
+
+  /** {@code ttl} zero means entries never expire. */
+  public record BucketSpec(String name, Duration ttl, String purpose) {}
+
+  public static final String ORDERS = "ORDERS";
+  public static final String INVENTORY = "INVENTORY";
+  public static final String PAYMENTS = "PAYMENTS";
+  public static final String NOTIFICATIONS = "NOTIFICATIONS";
+  public static final String AUDIT = "AUDIT";
+  public static final String DLQ = "DLQ";
+
+  public static final List<StreamSpec> STREAMS = List.of(
+      new StreamSpec(ORDERS, "orderflow.orders.>", false),
+      new StreamSpec(INVENTORY, "orderflow.inventory.>", false),
+      new StreamSpec(PAYMENTS, "orderflow.payments.>", false),
+      new StreamSpec(NOTIFICATIONS, "orderflow.notifications.>", false),
+      new StreamSpec(AUDIT, "orderflow.audit.>", true),
+      new StreamSpec(DLQ, Subjects.DLQ + ".>", false));
+
+  // Consumers: one filter subject each (nats-server 2.9), so the subject layout in Subjects serves them.
+  public static final ConsumerSpec INVENTORY_ORDERS = new ConsumerSpec(ORDERS, "inventory-orders", "orderflow.orders.>");
+  public static final ConsumerSpec PAYMENTS_RESERVED = new ConsumerSpec(INVENTORY, "payments-reserved", Subjects.INVENTORY_RESERVED + ".>");
+  public static final ConsumerSpec ORDERS_REJECTED = new ConsumerSpec(INVENTORY, "orders-rejected", Subjects.INVENTORY_REJECTED + ".>");
+  public static final ConsumerSpec ORDERS_PAYMENTS = new ConsumerSpec(PAYMENTS, "orders-payments", Subjects.PAYMENTS + ".>");
+  public static final ConsumerSpec NOTIFICATIONS_ENDED = new ConsumerSpec(ORDERS, "notifications-ended", Subjects.ORDERS_ENDED + ".>");
+  public static final ConsumerSpec AUDIT_ORDERS = new ConsumerSpec(ORDERS, "audit-orders", "orderflow.orders.>");
+  public static final ConsumerSpec AUDIT_INVENTORY = new ConsumerSpec(INVENTORY, "audit-inventory", "orderflow.inventory.>");
+  public static final ConsumerSpec AUDIT_PAYMENTS = new ConsumerSpec(PAYMENTS, "audit-payments", "orderflow.payments.>");
+  public static final ConsumerSpec AUDIT_NOTIFICATIONS = new ConsumerSpec(NOTIFICATIONS, "audit-notifications", "orderflow.notifications.>");
+
+  public static final List<ConsumerSpec> CONSUMERS = List.of(INVENTORY_ORDERS, PAYMENTS_RESERVED, ORDERS_REJECTED,
+      ORDERS_PAYMENTS, NOTIFICATIONS_ENDED, AUDIT_ORDERS, AUDIT_INVENTORY, AUDIT_PAYMENTS, AUDIT_NOTIFICATIONS);
+
+  public static final BucketSpec CATALOG = new BucketSpec("CATALOG", Duration.ZERO, "inventory's published catalog (sku -> price, active), read by orders");
+  public static final BucketSpec ORDERS_VIEW = new BucketSpec("ORDERS_VIEW", Duration.ZERO, "orders' projection, key <customerId>.<orderId>");
+  public static final BucketSpec PAYMENT_TOKENS = new BucketSpec("PAYMENT_TOKENS", Duration.ofHours(24), "orders -> payments hand-off of payment tokens");
+  public static final BucketSpec CONTACTS = new BucketSpec("CONTACTS", Duration.ofDays(30), "orders -> notifications hand-off of email addresses");
+  public static final BucketSpec LEASES = new BucketSpec("LEASES", Duration.ofSeconds(10), "single-writer leases (inventory ledger, audit chain)");
+  public static final BucketSpec AUDIT_CHECKPOINT = new BucketSpec("AUDIT_CHECKPOINT", Duration.ZERO, "audit chain checkpoints for verification");
+
+  public static final List<BucketSpec> BUCKETS = List.of(CATALOG, ORDERS_VIEW, PAYMENT_TOKENS, CONTACTS, LEASES, AUDIT_CHECKPOINT);
+
+  /** The stream that backs a key-value bucket. */
+  public static String kvStream(BucketSpec bucket) {
+    return "KV_" + bucket.name();
+  }
+}
