@@ -1,0 +1,61 @@
+package io.orderflow.pspsim;
+
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** An RFC 9457 problem detail: every error this server sends is one of these. */
+record Problem(String type, String title, int status, String detail) {
+
+  static final String MEDIA_TYPE = "application/problem+json";
+
+  private static final Logger log = LoggerFactory.getLogger(Problem.class);
+  private static final String TYPE_PREFIX = "urn:orderflow:psp-sim:problem:";
+
+  static Problem missingIdempotencyKey() {
+    return new Problem(TYPE_PREFIX + "missing-idempotency-key", "Missing idempotency key", 400,
+        "the Idempotency-Key header is required and must be at most " + ChargeRoutes.MAX_KEY_LENGTH + " characters");
+  }
+
+  static Problem invalidRequest(String detail) {
+    return new Problem(TYPE_PREFIX + "invalid-request", "Invalid request", 400, detail);
+  }
+
+  static Problem idempotencyKeyReused(String key) {
+    return new Problem(TYPE_PREFIX + "idempotency-key-reused", "Idempotency key reused", 409,
+        "key '" + key + "' was first used with a different amountCents, currency or token");
+  }
+
+  static Problem noChargeForKey(String key) {
+    return new Problem(TYPE_PREFIX + "no-charge", "No charge for idempotency key", 404,
+        "no charge was made with idempotency key '" + key + "'");
+  }
+
+  /** A plain HTTP error with no meaning beyond its status code (RFC 9457 "about:blank"). */
+  static Problem ofStatus(int status) {
+    String reason = HttpResponseStatus.valueOf(status).reasonPhrase();
+    return new Problem("about:blank", reason, status, reason);
+  }
+
+  /** The router's failure and error handler: unmatched routes, oversized bodies, bugs. */
+  static void renderFailure(RoutingContext ctx) {
+    int status = ctx.statusCode() >= 400 ? ctx.statusCode() : 500;
+    if (status >= 500) {
+      log.error("{} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
+    }
+    ofStatus(status).send(ctx);
+  }
+
+  void send(RoutingContext ctx) {
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", MEDIA_TYPE)
+        .end(toJson().encode());
+  }
+
+  JsonObject toJson() {
+    return new JsonObject().put("type", type).put("title", title).put("status", status).put("detail", detail);
+  }
+}

@@ -1,0 +1,73 @@
+package io.orderflow.pspsim;
+
+import io.orderflow.pspsim.domain.ChargeProcessor;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A stand-in for an external payment gateway (Stripe-like), served over HTTP.
+ *
+ * <p>All state lives in this instance and is touched only from its event loop, which is what guarantees that
+ * concurrent requests with one idempotency key charge at most once: deploy exactly one instance.
+ */
+public final class PspSimVerticle extends VerticleBase {
+
+  private static final Logger log = LoggerFactory.getLogger(PspSimVerticle.class);
+  private static final int MAX_BODY_BYTES = 64 * 1024;
+
+  private final int port;
+  private final ChargeProcessor processor = new ChargeProcessor();
+  private volatile int actualPort = -1;
+
+  /** @param port the port to listen on; 0 picks a free one, see {@link #actualPort()} */
+  public PspSimVerticle(int port) {
+    if (port < 0 || port > 65_535) {
+      throw new IllegalArgumentException("psp-sim port must be between 0 and 65535, was " + port);
+    }
+    this.port = port;
+  }
+
+  /** Deploys one instance on {@code port}; completes with the deployment id once the server listens. */
+  public static Future<String> deploy(Vertx vertx, int port) {
+    return vertx.deployVerticle(new PspSimVerticle(port));
+  }
+
+  @Override
+  public Future<?> start() {
+    return vertx.createHttpServer()
+        .requestHandler(router())
+        .listen(port)
+        .onSuccess(server -> {
+          actualPort = server.actualPort();
+          log.info("psp-sim listening on port {}", actualPort);
+        });
+  }
+
+  /** The port the server is bound to; differs from the requested one when that was 0. */
+  public int actualPort() {
+    if (actualPort < 0) {
+      throw new IllegalStateException("psp-sim is not listening yet: wait for its deployment to complete");
+    }
+    return actualPort;
+  }
+
+  private Router router() {
+    ChargeRoutes charges = new ChargeRoutes(processor);
+    AdminRoutes admin = new AdminRoutes(processor);
+    Router router = Router.router(vertx);
+    router.post("/v1/charges").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES)).handler(charges::create);
+    router.get("/v1/charges").handler(charges::findByIdempotencyKey);
+    router.get("/admin/ledger").handler(admin::ledger);
+    router.delete("/admin/ledger").handler(admin::reset);
+    router.get("/health").handler(admin::health);
+    router.route().failureHandler(Problem::renderFailure);
+    router.errorHandler(404, Problem::renderFailure);
+    router.errorHandler(405, Problem::renderFailure);
+    return router;
+  }
+}
