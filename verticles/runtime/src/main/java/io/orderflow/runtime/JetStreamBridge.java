@@ -123,6 +123,11 @@ public final class JetStreamBridge {
     return blocking(() -> bucket(bucket).create(key, value));
   }
 
+  /** Writes a key only if it was never written: one asynchronous publish, no read first. */
+  public Future<Long> kvPutIfAbsent(Topology.BucketSpec bucket, String key, byte[] value) {
+    return kvPublish(bucket, key, value, PublishOptions.builder().expectedLastSubjectSequence(0));
+  }
+
   /** Compare-and-set: updates only if the key is still at {@code revision}. */
   public Future<Long> kvUpdate(Topology.BucketSpec bucket, String key, byte[] value, long revision) {
     return kvPublish(bucket, key, value, PublishOptions.builder().expectedLastSubjectSequence(revision));

@@ -32,7 +32,9 @@ public final class ServiceHost {
 
   public Future<ServiceHost> start(List<OrderflowService> services) {
     api = new PublicApi(vertx);
-    String instance = settings.string("instance.id", ManagementFactory.getRuntimeMXBean().getName());
+    // Unique per host, also when tests run several hosts in one JVM: leases are keyed by it.
+    String instance = settings.string("instance.id", ManagementFactory.getRuntimeMXBean().getName())
+        + "-" + Integer.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextInt(1 << 16));
     Future<Void> chain = Future.succeededFuture();
     for (OrderflowService service : services) {
       chain = chain.compose(v -> NatsConnector.connect(vertx, settings, service.name()).compose(nc -> {
@@ -76,10 +78,11 @@ public final class ServiceHost {
     List<Future<?>> undeploys = new ArrayList<>();
     for (String id : vertx.deploymentIDs()) undeploys.add(vertx.undeploy(id).recover(e -> Future.succeededFuture()));
     return Future.join(undeploys).transform(ar -> vertx.executeBlocking(() -> {
+      LOG.info("services stopped; draining {} NATS connection(s)", connections.size());
       synchronized (connections) {
         for (Connection nc : connections) {
           try {
-            nc.drain(java.time.Duration.ofSeconds(5)).get();
+            if (!nc.drain(java.time.Duration.ofSeconds(5)).get()) nc.close();
           } catch (Exception e) {
             nc.close();
           }

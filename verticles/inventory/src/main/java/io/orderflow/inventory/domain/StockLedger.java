@@ -130,6 +130,11 @@ public final class StockLedger {
     return true;
   }
 
+  /** Moves past a stored message that is not a valid event (it was dead-lettered by the consumers). */
+  public void skip(long sequence) {
+    lastSequence = Math.max(lastSequence, sequence);
+  }
+
   public java.util.Set<String> skus() {
     return new LinkedHashSet<>(stock.keySet());
   }

@@ -1,0 +1,127 @@
+package io.orderflow.app;
+
+import io.nats.client.Connection;
+import io.nats.client.api.ConsumerInfo;
+import io.orderflow.pspsim.PspSimVerticle;
+import io.orderflow.runtime.NatsServer;
+import io.orderflow.runtime.Provisioner;
+import io.orderflow.runtime.ServiceHost;
+import io.orderflow.runtime.Settings;
+import io.orderflow.runtime.Topology;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A whole orderflow in one test JVM, from real parts: a nats-server process, psp-sim, an SMTP sink, and
+ * service hosts (each with its own Vert.x and its own NATS connections, like separate processes).
+ */
+final class Pipeline implements AutoCloseable {
+  final NatsServer nats;
+  final Connection nc;
+  final Vertx clientVertx = Vertx.vertx();
+  final WebClient http;
+  SmtpSink smtp;
+  final Path mailDir;
+  final int pspPort;
+  private final List<Vertx> hostVertx = new ArrayList<>();
+  private final List<ServiceHost> hosts = new ArrayList<>();
+  private final Map<String, String> settings = new HashMap<>();
+
+  Pipeline() throws Exception {
+    nats = NatsServer.start();
+    nc = nats.connect();
+    settings.put("NATS_URL", nats.url());
+    settings.put("ORDERFLOW_CONSUMER_ACK_WAIT", "10s");
+    settings.put("ORDERFLOW_CONSUMER_BACKOFF", "50ms");
+    settings.put("ORDERFLOW_CONSUMER_MAX_BACKOFF", "1s");
+    Provisioner.from(Settings.of(settings)).provision(nc);
+    var psp = new PspSimVerticle(0);
+    clientVertx.deployVerticle(psp).await(20, TimeUnit.SECONDS);
+    pspPort = psp.actualPort();
+    mailDir = Files.createTempDirectory("orderflow-mail-");
+    smtp = SmtpSink.start(0, mailDir);
+    settings.put("ORDERFLOW_PSP_URL", "http://127.0.0.1:" + pspPort);
+    settings.put("ORDERFLOW_SMTP_PORT", String.valueOf(smtp.port()));
+    settings.put("ORDERFLOW_SMTP_HOST", "127.0.0.1");
+    http = WebClient.create(clientVertx, new WebClientOptions(), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
+  }
+
+  /** Starts a host running the named services on free ports; returns its public port. */
+  ServiceHost host(String services) throws Exception {
+    Map<String, String> s = new HashMap<>(settings);
+    s.put("ORDERFLOW_HTTP_PORT", "0");
+    s.put("ORDERFLOW_MGMT_PORT", "0");
+    Vertx vertx = Vertx.vertx();
+    ServiceHost host = new ServiceHost(vertx, Settings.of(s));
+    host.start(Services.parse(services)).await(60, TimeUnit.SECONDS);
+    hostVertx.add(vertx);
+    hosts.add(host);
+    return host;
+  }
+
+  HttpResponse<Buffer> call(HttpMethod method, int port, String path, JsonObject body, Map<String, String> headers) {
+    var req = http.request(method, port, "127.0.0.1", path);
+    headers.forEach(req::putHeader);
+    var f = body == null ? req.send() : req.sendJsonObject(body);
+    try {
+      return f.await(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError(method + " " + path + " did not answer within 30 s", e);
+    }
+  }
+
+  HttpResponse<Buffer> get(int port, String path) {
+    return call(HttpMethod.GET, port, path, null, Map.of());
+  }
+
+  /** True when no consumer has anything pending or unacknowledged. */
+  boolean quiet() throws Exception {
+    var jsm = nc.jetStreamManagement();
+    for (Topology.ConsumerSpec c : Topology.CONSUMERS) {
+      ConsumerInfo ci = jsm.getConsumerInfo(c.stream(), c.durable());
+      if (ci.getNumPending() > 0 || ci.getNumAckPending() > 0) return false;
+    }
+    return true;
+  }
+
+  /** Every JetStream write so far: messages stored in all streams, key-value buckets included. */
+  long writes() throws Exception {
+    long total = 0;
+    for (var name : nc.jetStreamManagement().getStreamNames()) {
+      total += nc.jetStreamManagement().getStreamInfo(name).getStreamState().getLastSequence();
+    }
+    return total;
+  }
+
+  @Override
+  public void close() throws Exception {
+    for (int i = hosts.size() - 1; i >= 0; i--) {
+      try {
+        hosts.get(i).stop().await(30, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        Thread.getAllStackTraces().forEach((t, st) -> {
+          System.out.println("THREAD " + t.getName());
+          for (var f : st) System.out.println("    " + f);
+        });
+        throw e;
+      }
+      hostVertx.get(i).close().await(10, TimeUnit.SECONDS);
+    }
+    clientVertx.close().await(10, TimeUnit.SECONDS);
+    smtp.close();
+    nc.close();
+    nats.close();
+  }
+}

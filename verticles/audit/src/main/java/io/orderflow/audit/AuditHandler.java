@@ -1,0 +1,26 @@
+package io.orderflow.audit;
+
+import io.orderflow.codecs.EventCodec;
+import io.orderflow.runtime.Delivery;
+import io.orderflow.runtime.EventHandler;
+import io.vertx.core.Future;
+import java.nio.charset.StandardCharsets;
+
+/** Appends every event to the audit log once, after the event that caused it. */
+final class AuditHandler implements EventHandler {
+  /** After this many deliveries an event is logged even if its cause never showed up (it may have been dead-lettered). */
+  private static final int CAUSE_PATIENCE = 10;
+
+  private final AuditLog log;
+
+  AuditHandler(AuditLog log) {
+    this.log = log;
+  }
+
+  @Override
+  public Future<Void> handle(Delivery d) {
+    var e = d.event();
+    String json = new String(EventCodec.encode(e), StandardCharsets.UTF_8);
+    return log.append(e.id(), e.subject(), e.causationId(), json, d.deliveredCount() >= CAUSE_PATIENCE);
+  }
+}

@@ -1,0 +1,175 @@
+package io.orderflow.audit;
+
+import io.nats.client.MessageConsumer;
+import io.nats.client.PublishOptions;
+import io.nats.client.api.OrderedConsumerConfiguration;
+import io.orderflow.audit.domain.AuditBlock;
+import io.orderflow.audit.domain.HashChain;
+import io.orderflow.codecs.Subjects;
+import io.orderflow.runtime.EventHandler;
+import io.orderflow.runtime.JetStreamBridge;
+import io.orderflow.runtime.Topology;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The audit log on one context. Every instance folds the AUDIT stream (ordered consumer) into a
+ * {@link ChainState}; the writer batches events into blocks and stores each with
+ * {@code Nats-Expected-Last-Sequence} = the last block it folded, so a second writer can never fork the
+ * chain: its write fails, it folds the other block and chains on from there.
+ */
+public final class AuditLog extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
+  private static final int MAX_BLOCK = 256;
+
+  private record Pending(AuditBlock.Entry.Unsealed event, String causationId, List<Promise<Void>> waiting) {}
+
+  private final JetStreamBridge bridge;
+  private final String writerId;
+  private final long checkpointEvery;
+  private final ChainState state = new ChainState();
+  private final LinkedHashMap<String, Pending> pending = new LinkedHashMap<>();
+  private Context context;
+  private MessageConsumer tail;
+  private boolean writing;
+  private long caughtUpTo = Long.MAX_VALUE;
+  private long entriesSinceCheckpoint;
+
+  public AuditLog(JetStreamBridge bridge, String writerId, long checkpointEvery) {
+    this.bridge = bridge;
+    this.writerId = writerId;
+    this.checkpointEvery = checkpointEvery;
+  }
+
+  @Override
+  public Future<?> start() {
+    context = vertx.getOrCreateContext();
+    return bridge.blocking(() -> {
+      caughtUpTo = bridge.management().getStreamInfo(Topology.AUDIT).getStreamState().getLastSequence();
+      tail = bridge.connection().getStreamContext(Topology.AUDIT).createOrderedConsumer(new OrderedConsumerConfiguration())
+          .consume(msg -> context.runOnContext(v -> fold(msg.metaData().streamSequence(), msg.getData())));
+      return null;
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    return tail == null ? Future.succeededFuture() : bridge.blocking(() -> {
+      tail.stop();
+      return null;
+    });
+  }
+
+  public boolean caughtUp() {
+    return state.lastSequence() >= caughtUpTo;
+  }
+
+  /**
+   * Appends an event once. Completes when its block is stored (or at once if it is already logged); fails
+   * with RetryLater while the event that caused it is not in the log yet, which keeps each order causal.
+   */
+  public Future<Void> append(String eventId, String subject, String causationId, String eventJson, boolean causeMayBeLost) {
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(v -> {
+      if (state.logged(eventId)) {
+        done.complete();
+        return;
+      }
+      Pending p = pending.get(eventId);
+      if (p != null) {
+        p.waiting().add(done);
+        return;
+      }
+      boolean causeKnown = causationId == null || state.logged(causationId) || pending.containsKey(causationId);
+      if (!causeKnown && !causeMayBeLost) {
+        done.fail(new EventHandler.RetryLater("cause " + causationId + " not audited yet", 100));
+        return;
+      }
+      List<Promise<Void>> waiting = new ArrayList<>(1);
+      waiting.add(done);
+      pending.put(eventId, new Pending(new AuditBlock.Entry.Unsealed(eventId, subject, eventJson), causationId, waiting));
+      if (!writing) vertx.runOnContext(x -> write());
+    });
+    return done.future();
+  }
+
+  /** The stream sequence and offset of every entry about one subject (an order id), in chain order. */
+  public Future<List<ChainState.Position>> positions(String subject) {
+    Promise<List<ChainState.Position>> p = Promise.promise();
+    context.runOnContext(v -> p.complete(List.copyOf(state.positions(subject))));
+    return p.future();
+  }
+
+  private void write() {
+    pending.values().removeIf(p -> {
+      if (!state.logged(p.event().eventId())) return false;
+      p.waiting().forEach(Promise::complete);
+      return true;
+    });
+    if (writing || pending.isEmpty()) return;
+    List<Pending> batch = new ArrayList<>(Math.min(pending.size(), MAX_BLOCK));
+    for (Pending p : pending.values()) {
+      if (batch.size() == MAX_BLOCK) break;
+      batch.add(p);
+    }
+    AuditBlock block = HashChain.seal(state.nextIndex(), state.head(), batch.stream().map(Pending::event).toList());
+    long expected = state.lastSequence();
+    writing = true;
+    bridge.publishRaw(Subjects.AUDIT_BLOCKS, null, BlockCodec.encode(block, writerId),
+        PublishOptions.builder().expectedLastSequence(expected).build()).onComplete(ar -> {
+          writing = false;
+          if (ar.succeeded()) {
+            state.fold(ar.result().getSeqno(), block);
+            for (Pending p : batch) {
+              pending.remove(p.event().eventId());
+              p.waiting().forEach(Promise::complete);
+            }
+            maybeCheckpoint(block.entries().size());
+            write();
+          } else if (JetStreamBridge.isWrongLastSequence(ar.cause())) {
+            // Another writer's block landed first: the tail folds it, then we chain on from it.
+            vertx.setTimer(20, id -> write());
+          } else {
+            LOG.warn("audit block write failed: {}", ar.cause().toString());
+            for (Pending p : batch) {
+              pending.remove(p.event().eventId());
+              p.waiting().forEach(w -> w.fail(ar.cause()));
+            }
+            write();
+          }
+        });
+  }
+
+  private void maybeCheckpoint(int entries) {
+    entriesSinceCheckpoint += entries;
+    if (entriesSinceCheckpoint < checkpointEvery || state.brokenAt() != 0) return;
+    entriesSinceCheckpoint = 0;
+    JsonObject cp = new JsonObject().put("streamSequence", state.lastSequence()).put("nextIndex", state.nextIndex()).put("hash", state.head());
+    bridge.kvPut(Topology.AUDIT_CHECKPOINT, "chain", cp.toBuffer().getBytes())
+        .onFailure(e -> LOG.warn("audit checkpoint not written: {}", e.toString()));
+  }
+
+  private void fold(long seq, byte[] data) {
+    AuditBlock block;
+    try {
+      block = BlockCodec.decode(data);
+    } catch (IllegalArgumentException e) {
+      block = null;
+    }
+    if (state.fold(seq, block) && state.brokenAt() == seq) LOG.error("audit chain broken at stream sequence {}", seq);
+    if (!writing && !pending.isEmpty()) write();
+  }
+
+  Map<String, Object> status() {
+    return Map.of("head", state.head(), "nextIndex", state.nextIndex(), "lastSequence", state.lastSequence());
+  }
+}

@@ -1,0 +1,48 @@
+package io.orderflow.audit;
+
+import io.orderflow.runtime.Lease;
+import io.orderflow.runtime.OrderflowService;
+import io.orderflow.runtime.ServiceContext;
+import io.orderflow.runtime.Topology;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Audit: every event of every stream, appended once to a hash-chained log in the AUDIT stream (deny
+ * delete, deny purge). The instance holding the {@code audit} lease consumes and writes; every instance
+ * folds the log and answers queries.
+ */
+public final class AuditService implements OrderflowService {
+  private static final List<Topology.ConsumerSpec> SOURCES =
+      List.of(Topology.AUDIT_ORDERS, Topology.AUDIT_INVENTORY, Topology.AUDIT_PAYMENTS, Topology.AUDIT_NOTIFICATIONS);
+
+  @Override
+  public String name() {
+    return "audit";
+  }
+
+  @Override
+  public Future<Void> start(ServiceContext ctx) {
+    ctx.requires(List.of(Topology.AUDIT, Topology.ORDERS, Topology.INVENTORY, Topology.PAYMENTS, Topology.NOTIFICATIONS),
+        SOURCES, List.of(Topology.AUDIT_CHECKPOINT, Topology.LEASES));
+    var log = new AuditLog(ctx.bridge(), ctx.instanceId(), ctx.settings().longValue("audit.checkpoint-every", 10_000));
+    ctx.readiness().add("audit:log", () -> log.caughtUp()
+        ? Future.succeededFuture() : Future.failedFuture("still folding the AUDIT stream"));
+    new AuditRoutes(log, ctx.bridge()).mount(ctx.publicRouter());
+    var handler = new AuditHandler(log);
+    return ctx.vertx().deployVerticle(log).map(id -> {
+      var consumers = new ArrayList<Future<String>>();
+      var lease = new Lease(ctx.bridge(), "audit", ctx.instanceId(), held -> {
+        if (held) {
+          for (var source : SOURCES) consumers.add(ctx.consume(source, handler));
+        } else {
+          for (var d : consumers) d.compose(depId -> ctx.vertx().undeploy(depId));
+          consumers.clear();
+        }
+      });
+      ctx.vertx().runOnContext(v -> lease.start());
+      return null;
+    });
+  }
+}

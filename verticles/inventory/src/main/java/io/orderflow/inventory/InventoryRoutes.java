@@ -1,0 +1,78 @@
+package io.orderflow.inventory;
+
+import io.orderflow.codecs.Currency;
+import io.orderflow.codecs.Ids;
+import io.orderflow.runtime.Problem;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/** {@code PUT /inventory/{sku}} sets price and available quantity; {@code GET} shows the stock level. */
+final class InventoryRoutes {
+  private final StockAdmin admin;
+  private final LedgerVerticle ledger;
+  private final String currency;
+
+  InventoryRoutes(StockAdmin admin, LedgerVerticle ledger, String currency) {
+    this.admin = admin;
+    this.ledger = ledger;
+    this.currency = currency;
+  }
+
+  void mount(Router router) {
+    router.put("/inventory/:sku").handler(this::put);
+    router.get("/inventory/:sku").handler(this::get);
+  }
+
+  private void put(RoutingContext ctx) {
+    String sku = sku(ctx);
+    JsonObject body = ctx.body().asJsonObject();
+    if (body == null) throw Problem.badRequest("a JSON object body is required: {\"priceCents\":1999,\"available\":10}").failure();
+    long price = nonNegative(body, "priceCents");
+    long available = nonNegative(body, "available");
+    String cur = body.getValue("currency") instanceof String c ? c : currency;
+    try {
+      Currency.require(cur);
+    } catch (IllegalArgumentException e) {
+      throw Problem.badRequest("currency must be an ISO 4217 code such as EUR").failure();
+    }
+    Object name = body.getValue("name");
+    CatalogEntry entry = new CatalogEntry(sku, name instanceof String s ? s : null, price, cur, body.getBoolean("active", true));
+    admin.set(entry, available, ctx.request().getHeader("traceparent"))
+        .compose(v -> ledger.level(sku))
+        .onSuccess(level -> json(ctx, 200, view(entry, level.orElseThrow())))
+        .onFailure(ctx::fail);
+  }
+
+  private void get(RoutingContext ctx) {
+    String sku = sku(ctx);
+    admin.catalogEntry(sku).compose(entry -> ledger.level(sku).map(level -> {
+      if (entry.isEmpty() || level.isEmpty()) throw Problem.notFound("unknown SKU " + sku).failure();
+      return view(entry.get(), level.get());
+    })).onSuccess(view -> json(ctx, 200, view)).onFailure(ctx::fail);
+  }
+
+  private static JsonObject view(CatalogEntry entry, io.orderflow.inventory.domain.StockLevel level) {
+    return new JsonObject().put("sku", entry.sku()).put("name", entry.name()).put("priceCents", entry.priceCents())
+        .put("currency", entry.currency()).put("active", entry.active())
+        .put("available", level.available()).put("reserved", level.reserved()).put("sold", level.sold());
+  }
+
+  private static String sku(RoutingContext ctx) {
+    String sku = ctx.pathParam("sku");
+    if (!Ids.isSku(sku)) throw Problem.badRequest("a SKU is 1-64 letters, digits, '-' or '_'").failure();
+    return sku;
+  }
+
+  private static long nonNegative(JsonObject body, String field) {
+    Object v = body.getValue(field);
+    if (!(v instanceof Integer || v instanceof Long) || ((Number) v).longValue() < 0) {
+      throw Problem.badRequest(field + " must be a non-negative integer").failure();
+    }
+    return ((Number) v).longValue();
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+  }
+}

@@ -1,0 +1,33 @@
+package io.orderflow.inventory;
+
+import io.orderflow.codecs.Envelope;
+import io.orderflow.codecs.Event;
+import io.orderflow.runtime.JetStreamBridge;
+import io.orderflow.runtime.Topology;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+
+/** Sets a SKU's price and available quantity: a StockSet event for the ledger and the catalog entry for orders. */
+final class StockAdmin {
+  private final JetStreamBridge bridge;
+  private final LedgerVerticle ledger;
+
+  StockAdmin(JetStreamBridge bridge, LedgerVerticle ledger) {
+    this.bridge = bridge;
+    this.ledger = ledger;
+  }
+
+  /** Completes once both are stored and this instance's ledger has folded the new quantity. */
+  Future<Void> set(CatalogEntry entry, long available, String traceparent) {
+    Envelope stockSet = Envelope.of(new Event.StockSet(entry.sku(), available), Instant.now(), traceparent, null);
+    return bridge.publish(stockSet)
+        .compose(ack -> bridge.kvPut(Topology.CATALOG, entry.sku(), entry.toJson().toBuffer().getBytes())
+            .compose(rev -> ledger.awaitSequence(ack.getSeqno(), 5000)));
+  }
+
+  Future<java.util.Optional<CatalogEntry>> catalogEntry(String sku) {
+    return bridge.kvGet(Topology.CATALOG, sku)
+        .map(e -> e.map(kv -> CatalogEntry.fromJson(new JsonObject(io.vertx.core.buffer.Buffer.buffer(kv.value())))));
+  }
+}

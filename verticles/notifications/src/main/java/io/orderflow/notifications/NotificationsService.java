@@ -1,0 +1,35 @@
+package io.orderflow.notifications;
+
+import io.orderflow.notifications.mail.SmtpMailer;
+import io.orderflow.runtime.OrderflowService;
+import io.orderflow.runtime.ServiceContext;
+import io.orderflow.runtime.Topology;
+import io.vertx.core.Future;
+import java.util.List;
+
+/**
+ * Notifications: tells the customer by mail how their order ended (confirmed, or cancelled and why) and
+ * records each notification as NotificationSent. Events never carry the address; it is read from the
+ * short-lived CONTACTS bucket that orders fills, so erasing it there erases it everywhere.
+ */
+public final class NotificationsService implements OrderflowService {
+  @Override
+  public String name() {
+    return "notifications";
+  }
+
+  @Override
+  public Future<Void> start(ServiceContext ctx) {
+    NotificationsConfig config;
+    try {
+      config = NotificationsConfig.from(ctx.settings());
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    ctx.requires(List.of(Topology.ORDERS, Topology.NOTIFICATIONS), List.of(Topology.NOTIFICATIONS_ENDED),
+        List.of(Topology.CONTACTS));
+    var mailer = new SmtpMailer(ctx.vertx(), config.smtpHost(), config.smtpPort(), config.starttls(),
+        config.smtpTimeout(), config.from());
+    return ctx.consume(Topology.NOTIFICATIONS_ENDED, new OrderEndedHandler(ctx.bridge(), mailer)).mapEmpty();
+  }
+}

@@ -1,0 +1,82 @@
+package io.orderflow.notifications;
+
+import io.orderflow.codecs.Envelope;
+import io.orderflow.codecs.Event;
+import io.orderflow.codecs.Subjects;
+import io.orderflow.notifications.domain.Mail;
+import io.orderflow.notifications.domain.MailTemplates;
+import io.orderflow.notifications.mail.SmtpMailer;
+import io.orderflow.runtime.Delivery;
+import io.orderflow.runtime.EventHandler;
+import io.orderflow.runtime.JetStreamBridge;
+import io.orderflow.runtime.KvEntry;
+import io.orderflow.runtime.StoredEvent;
+import io.orderflow.runtime.Topology;
+import io.vertx.core.Future;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Mails the customer once an order ended (confirmed or cancelled) and records it as NotificationSent.
+ * The NOTIFICATIONS stream's event for the order is the record: when it exists, a redelivered or duplicated
+ * event sends nothing. Delivery is at-least-once only across a crash between the SMTP hand-off and the
+ * publish (the mail is then sent again, with the same Message-ID, so a receiver can recognise it).
+ * The address comes from the short-lived CONTACTS hand-off; when it has expired or was erased, no mail is
+ * sent and NotificationSent records template {@value MailTemplates#SKIPPED_NO_CONTACT}, so the audit still
+ * shows the notification step as completed. Addresses are personal data and are never logged.
+ */
+final class OrderEndedHandler implements EventHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(OrderEndedHandler.class);
+
+  private final JetStreamBridge bridge;
+  private final SmtpMailer mailer;
+
+  OrderEndedHandler(JetStreamBridge bridge, SmtpMailer mailer) {
+    this.bridge = bridge;
+    this.mailer = mailer;
+  }
+
+  @Override
+  public Future<Void> handle(Delivery delivery) {
+    Envelope trigger = delivery.event();
+    if (!(trigger.data() instanceof Event.OrderConfirmed || trigger.data() instanceof Event.OrderCancelled)) {
+      LOG.warn("ignoring {} {}: notifications reacts to ended orders only", trigger.type(), trigger.id());
+      return Future.succeededFuture();
+    }
+    String order = trigger.subject();
+    Mail mail = MailTemplates.render(trigger.data());
+    return bridge.lastEvent(Topology.NOTIFICATIONS, Subjects.NOTIFICATIONS + "." + order)
+        .compose(record -> alreadySent(record, order)
+            ? Future.succeededFuture()
+            : bridge.kvGet(Topology.CONTACTS, order)
+                .compose(contact -> deliver(order, contact, mail))
+                .compose(sent -> publish(sent, trigger)));
+  }
+
+  private static boolean alreadySent(Optional<StoredEvent> record, String order) {
+    boolean sent = record.filter(StoredEvent::ok).map(e -> e.envelope().data() instanceof Event.NotificationSent).orElse(false);
+    if (sent) LOG.info("order {}: notification already sent (event {}), not sending again", order, record.get().envelope().id());
+    return sent;
+  }
+
+  private Future<Event.NotificationSent> deliver(String order, Optional<KvEntry> contact, Mail mail) {
+    Optional<String> address = contact.map(e -> new String(e.value(), StandardCharsets.UTF_8).trim()).filter(a -> !a.isEmpty());
+    if (address.isEmpty()) {
+      LOG.info("order {}: no contact address (hand-off expired or erased), {} mail not sent", order, mail.template());
+      return Future.succeededFuture(
+          new Event.NotificationSent(order, MailTemplates.SKIPPED_NO_CONTACT, MailTemplates.NO_MESSAGE));
+    }
+    return mailer.send(address.get(), mail)
+        .map(v -> new Event.NotificationSent(order, mail.template(), mail.messageId()));
+  }
+
+  private Future<Void> publish(Event.NotificationSent sent, Envelope trigger) {
+    Envelope event = Envelope.of(sent, Instant.now(), trigger.traceparent(), trigger.id());
+    return bridge.publish(event)
+        .onSuccess(ack -> LOG.info("order {}: {} {} (event {})", sent.orderId(), sent.template(), sent.messageId(), event.id()))
+        .mapEmpty();
+  }
+}

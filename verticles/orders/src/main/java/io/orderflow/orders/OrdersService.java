@@ -1,0 +1,49 @@
+package io.orderflow.orders;
+
+import io.orderflow.orders.domain.OrderView;
+import io.orderflow.orders.domain.PlaceOrder;
+import io.orderflow.orders.http.OrderRoutes;
+import io.orderflow.runtime.OrderflowService;
+import io.orderflow.runtime.ServiceContext;
+import io.orderflow.runtime.Topology;
+import io.vertx.core.Future;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** Orders: the HTTP API, OrderPlaced, the order projection and the saga's end (confirm or cancel). */
+public final class OrdersService implements OrderflowService {
+  @Override
+  public String name() {
+    return "orders";
+  }
+
+  @Override
+  public Future<Void> start(ServiceContext ctx) {
+    ctx.requires(List.of(Topology.ORDERS, Topology.INVENTORY, Topology.PAYMENTS, Topology.NOTIFICATIONS),
+        List.of(Topology.ORDERS_REJECTED, Topology.ORDERS_PAYMENTS),
+        List.of(Topology.CATALOG, Topology.ORDERS_VIEW, Topology.PAYMENT_TOKENS, Topology.CONTACTS));
+    var projection = new OrderProjection(ctx.bridge());
+    var placement = new OrderPlacement(ctx.bridge(), projection, ctx.settings().duration("orders.idempotency-ttl", Duration.ofHours(24)));
+    var reader = new OrderReader(ctx.bridge());
+    new OrderRoutes(new OrderRoutes.Orders() {
+      public Future<String> place(PlaceOrder request, String key, String traceparent) {
+        return placement.place(request, key, traceparent).map(OrderPlacement.Accepted::orderId);
+      }
+
+      public Future<Optional<OrderView>> order(String orderId) {
+        return reader.order(orderId);
+      }
+
+      public Future<List<OrderView>> ofCustomer(String customerId) {
+        return projection.ofCustomer(customerId);
+      }
+
+      public Future<List<io.orderflow.codecs.Envelope>> events(String orderId) {
+        return reader.events(orderId);
+      }
+    }, ctx.settings().integer("orders.max-lines", 50)).mount(ctx.publicRouter());
+    var saga = new SagaHandler(ctx.bridge(), projection);
+    return Future.all(ctx.consume(Topology.ORDERS_REJECTED, saga), ctx.consume(Topology.ORDERS_PAYMENTS, saga)).mapEmpty();
+  }
+}

@@ -1,0 +1,3 @@
+package io.orderflow.orders.domain;
+
+public enum OrderStatus { PENDING, CONFIRMED, CANCELLED }

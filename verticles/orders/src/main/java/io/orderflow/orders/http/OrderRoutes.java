@@ -1,0 +1,113 @@
+package io.orderflow.orders.http;
+
+import io.orderflow.codecs.EventCodec;
+import io.orderflow.codecs.Ids;
+import io.orderflow.orders.domain.OrderView;
+import io.orderflow.runtime.Problem;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.Optional;
+
+/** The order API: place, read, list by customer, and an order's events. */
+public final class OrderRoutes {
+  /** What the routes need from the service, so HTTP stays free of NATS details. */
+  public interface Orders {
+    Future<String> place(io.orderflow.orders.domain.PlaceOrder request, String idempotencyKey, String traceparent);
+
+    Future<Optional<OrderView>> order(String orderId);
+
+    Future<List<OrderView>> ofCustomer(String customerId);
+
+    Future<List<io.orderflow.codecs.Envelope>> events(String orderId);
+  }
+
+  private static final int MAX_PAGE = 100;
+  private final Orders orders;
+  private final OrderRequestParser parser;
+
+  public OrderRoutes(Orders orders, int maxLines) {
+    this.orders = orders;
+    this.parser = new OrderRequestParser(maxLines);
+  }
+
+  public void mount(Router router) {
+    router.post("/orders").handler(this::place);
+    router.get("/orders").handler(this::list);
+    router.get("/orders/:id").handler(this::get);
+    router.get("/orders/:id/events").handler(this::events);
+  }
+
+  private void place(RoutingContext ctx) {
+    var request = parser.parse(ctx.body());
+    String key = ctx.request().getHeader("Idempotency-Key");
+    if (key != null && (key.isBlank() || key.length() > 255)) throw Problem.badRequest("Idempotency-Key must be 1-255 characters").failure();
+    orders.place(request, key, ctx.request().getHeader("traceparent")).onSuccess(orderId -> ctx.response()
+            .setStatusCode(202)
+            .putHeader("Location", "/orders/" + orderId)
+            .putHeader("Content-Type", "application/json")
+            .end(new JsonObject().put("orderId", orderId).put("status", "PENDING").encode()))
+        .onFailure(ctx::fail);
+  }
+
+  private void get(RoutingContext ctx) {
+    String id = orderId(ctx);
+    orders.order(id).onSuccess(view -> {
+      if (view.isEmpty()) Problem.notFound("no order " + id).send(ctx);
+      else json(ctx, io.orderflow.orders.OrderProjection.toJson(view.get()));
+    }).onFailure(ctx::fail);
+  }
+
+  private void list(RoutingContext ctx) {
+    String customerId = ctx.queryParams().get("customerId");
+    if (!Ids.isCustomerId(customerId)) throw Problem.badRequest("customerId query parameter is required (1-64 letters, digits, '-' or '_')").failure();
+    int limit = intParam(ctx, "limit", 20, 1, MAX_PAGE);
+    int offset = intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
+    orders.ofCustomer(customerId).onSuccess(all -> {
+      JsonArray page = new JsonArray();
+      all.stream().skip(offset).limit(limit).forEach(v -> page.add(io.orderflow.orders.OrderProjection.toJson(v)));
+      JsonObject body = new JsonObject().put("customerId", customerId).put("total", all.size())
+          .put("offset", offset).put("limit", limit).put("orders", page);
+      if (offset + limit < all.size()) body.put("next", "/orders?customerId=" + customerId + "&limit=" + limit + "&offset=" + (offset + limit));
+      json(ctx, body);
+    }).onFailure(ctx::fail);
+  }
+
+  private void events(RoutingContext ctx) {
+    String id = orderId(ctx);
+    orders.events(id).onSuccess(events -> {
+      if (events.isEmpty()) {
+        Problem.notFound("no order " + id).send(ctx);
+        return;
+      }
+      JsonArray body = new JsonArray();
+      events.forEach(e -> body.add(new JsonObject(EventCodec.toJson(e).toString())));
+      ctx.response().putHeader("Content-Type", "application/json").end(body.encode());
+    }).onFailure(ctx::fail);
+  }
+
+  private static String orderId(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    if (!Ids.isOrderId(id)) throw Problem.notFound("no order " + id).failure();
+    return id;
+  }
+
+  private static int intParam(RoutingContext ctx, String name, int dflt, int min, int max) {
+    String v = ctx.queryParams().get(name);
+    if (v == null) return dflt;
+    try {
+      int n = Integer.parseInt(v);
+      if (n >= min && n <= max) return n;
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw Problem.badRequest(name + " must be an integer between " + min + " and " + max).failure();
+  }
+
+  private static void json(RoutingContext ctx, JsonObject body) {
+    ctx.response().putHeader("Content-Type", "application/json").end(body.encode());
+  }
+}

@@ -1,0 +1,21 @@
+package io.orderflow.payments.domain;
+
+import java.util.Objects;
+
+/**
+ * What the gateway decided. A decline is a result like an authorization, not a failure: it ends the
+ * payment. Outages and rejected requests are failed futures instead, so that they are retried.
+ */
+public sealed interface ChargeResult {
+  record Authorized(String chargeId) implements ChargeResult {
+    public Authorized {
+      Objects.requireNonNull(chargeId, "chargeId");
+    }
+  }
+
+  record Declined(String declineCode) implements ChargeResult {
+    public Declined {
+      Objects.requireNonNull(declineCode, "declineCode");
+    }
+  }
+}

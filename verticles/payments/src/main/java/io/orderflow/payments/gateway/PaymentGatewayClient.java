@@ -1,0 +1,81 @@
+package io.orderflow.payments.gateway;
+
+import io.orderflow.payments.domain.ChargeRequest;
+import io.orderflow.payments.domain.ChargeResult;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.time.Duration;
+
+/**
+ * The payment gateway's charge API ({@code POST /v1/charges}, Stripe-like). Every call carries
+ * {@code Idempotency-Key: <orderId>}, so a call that timed out here but charged at the gateway is replayed,
+ * not repeated, when it is retried. 201 is an authorization and 402 a decline (both results); anything
+ * else is a {@link GatewayFailure}. This one method is the seam where the circuit breaker wraps the gateway.
+ */
+public final class PaymentGatewayClient {
+  public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+  static final String CHARGES_PATH = "/v1/charges";
+
+  private final WebClient client;
+  private final String chargesUrl;
+  private final long timeoutMillis;
+
+  public PaymentGatewayClient(Vertx vertx, String baseUrl, Duration timeout) {
+    this.timeoutMillis = timeout.toMillis();
+    this.chargesUrl = baseUrl.replaceAll("/+$", "") + CHARGES_PATH;
+    this.client = WebClient.create(vertx, new WebClientOptions()
+        .setUserAgent("orderflow-payments")
+        .setConnectTimeout((int) Math.min(timeoutMillis, Integer.MAX_VALUE)));
+  }
+
+  public Future<ChargeResult> charge(ChargeRequest request) {
+    JsonObject body = new JsonObject()
+        .put("amountCents", request.amountCents())
+        .put("currency", request.currency())
+        .put("token", request.token())
+        .put("description", request.description());
+    return client.postAbs(chargesUrl)
+        .putHeader(IDEMPOTENCY_KEY, request.orderId())
+        .timeout(timeoutMillis) // no response within the timeout: fail and close the connection
+        .sendJsonObject(body)
+        .recover(e -> Future.failedFuture(GatewayFailure.outage("gateway call failed: " + e, 0, e)))
+        .compose(PaymentGatewayClient::result);
+  }
+
+  private static Future<ChargeResult> result(HttpResponse<Buffer> response) {
+    int status = response.statusCode();
+    if (status >= 500 || status == 429) {
+      return Future.failedFuture(GatewayFailure.outage("gateway answered " + status, status, null));
+    }
+    JsonObject json = json(response);
+    if ((status == 200 || status == 201) && json != null && "succeeded".equals(json.getString("status"))
+        && json.getString("id") != null) {
+      return Future.succeededFuture(new ChargeResult.Authorized(json.getString("id")));
+    }
+    if (status == 402) {
+      String code = json == null ? null : json.getString("declineCode");
+      return Future.succeededFuture(new ChargeResult.Declined(code == null ? "declined" : code));
+    }
+    String detail = json == null ? "" : ": " + json.getString("detail", json.encode());
+    return Future.failedFuture(GatewayFailure.rejected("gateway rejected the charge with " + status + detail, status));
+  }
+
+  private static JsonObject json(HttpResponse<Buffer> response) {
+    try {
+      Object value = response.body() == null ? null : response.body().toJsonValue();
+      return value instanceof JsonObject o ? o : null;
+    } catch (DecodeException | ClassCastException e) {
+      return null; // not JSON: treated as an unexpected answer
+    }
+  }
+
+  public void close() {
+    client.close();
+  }
+}
