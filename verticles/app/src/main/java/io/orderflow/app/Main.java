@@ -59,7 +59,8 @@ public final class Main {
     ServiceHost host = new ServiceHost(vertx, settings);
     try {
       host.start(services).await(120, TimeUnit.SECONDS);
-    } catch (Exception e) {
+    } catch (Throwable e) {
+      // Throwable: a missing class (NoClassDefFoundError) must end the process, not leave it half-started.
       LOG.error("start-up failed: {}", e.toString(), e);
       vertx.close().await(10, TimeUnit.SECONDS);
       System.exit(1);

@@ -6,6 +6,10 @@ import static org.awaitility.Awaitility.await;
 import io.nats.client.api.StreamInfoOptions;
 import io.orderflow.codecs.Decoded;
 import io.orderflow.codecs.EventCodec;
+import io.nats.client.KeyValue;
+import io.orderflow.orders.OrderProjection;
+import io.orderflow.orders.domain.OrderView;
+import io.orderflow.orders.domain.ProjectionFold;
 import io.orderflow.runtime.Topology;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -30,7 +34,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Hundreds of mixed orders at once through the whole pipeline, with two instances of inventory and
- * payments, then I1-I4 checked from the outside: API, psp-sim's ledger, stock levels, audit log.
+ * payments (and a second audit instance), then I1-I4 checked from the outside: API, psp-sim's ledger, stock levels, audit log.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -43,7 +47,7 @@ class PipelineEndToEndTest {
   void start() throws Exception {
     p = new Pipeline();
     api = p.host("all").publicPort();
-    p.host("inventory,payments");
+    p.host("inventory,payments,audit");
     for (var s : STOCK.entrySet()) {
       var r = p.call(HttpMethod.PUT, api, "/inventory/" + s.getKey(),
           new JsonObject().put("priceCents", s.getValue()[1]).put("available", s.getValue()[0]), Map.of());
@@ -181,6 +185,23 @@ class PipelineEndToEndTest {
     System.out.printf("writes per paid order: %.2f (%d JetStream writes for %d paid orders, all streams and buckets)%n",
         perOrder, p.writes() - before, n);
     assertThat(perOrder).isLessThanOrEqualTo(12.0);
+  }
+
+  @Test
+  @Order(3)
+  void theProjectionRebuiltFromTheStreamEqualsTheLiveOne() throws Exception {
+    await().atMost(Duration.ofSeconds(60)).until(p::quiet);
+    var fold = new ProjectionFold();
+    var jsm = p.nc.jetStreamManagement();
+    long last = jsm.getStreamInfo(Topology.ORDERS).getStreamState().getLastSequence();
+    for (long s = 1; s <= last; s++) {
+      if (EventCodec.decode(jsm.getMessage(Topology.ORDERS, s).getData()) instanceof Decoded.Ok ok) fold.accept(ok.envelope());
+    }
+    Map<String, OrderView> live = new HashMap<>();
+    KeyValue kv = p.nc.keyValue(Topology.ORDERS_VIEW.name());
+    for (String key : kv.keys()) live.put(key, OrderProjection.fromJson(new JsonObject(Buffer.buffer(kv.get(key).getValue()))));
+    assertThat(live).hasSizeGreaterThanOrEqualTo(720);
+    assertThat(fold.views()).isEqualTo(live);
   }
 
   private Future<HttpResponse<Buffer>> send(Sent s) {

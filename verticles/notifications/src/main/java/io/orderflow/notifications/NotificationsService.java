@@ -28,8 +28,10 @@ public final class NotificationsService implements OrderflowService {
     }
     ctx.requires(List.of(Topology.ORDERS, Topology.NOTIFICATIONS), List.of(Topology.NOTIFICATIONS_ENDED),
         List.of(Topology.CONTACTS));
-    var mailer = new SmtpMailer(ctx.vertx(), config.smtpHost(), config.smtpPort(), config.starttls(),
-        config.smtpTimeout(), config.from());
-    return ctx.consume(Topology.NOTIFICATIONS_ENDED, new OrderEndedHandler(ctx.bridge(), mailer)).mapEmpty();
+    var mailer = new SmtpMailer(config.smtpHost(), config.smtpPort(), config.starttls(), config.smtpTimeout(),
+        config.from());
+    return ctx.vertx().deployVerticle(mailer)
+        .compose(id -> ctx.consume(Topology.NOTIFICATIONS_ENDED, new OrderEndedHandler(ctx.bridge(), mailer)))
+        .mapEmpty();
   }
 }

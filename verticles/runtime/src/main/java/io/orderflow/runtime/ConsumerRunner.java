@@ -26,10 +26,11 @@ public final class ConsumerRunner extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ConsumerRunner.class);
 
   /** How the runner pulls and retries; see {@code consumer.*} settings. */
-  public record Options(int batchSize, int maxAttempts, Duration baseBackoff, Duration maxBackoff) {
+  public record Options(int batchSize, int maxAttempts, Duration baseBackoff, Duration maxBackoff, Duration drainTimeout) {
     public static Options from(Settings s) {
       return new Options(s.integer("consumer.batch", 64), s.integer("consumer.max-attempts", 10),
-          s.duration("consumer.backoff", Duration.ofMillis(200)), s.duration("consumer.max-backoff", Duration.ofSeconds(10)));
+          s.duration("consumer.backoff", Duration.ofMillis(200)), s.duration("consumer.max-backoff", Duration.ofSeconds(10)),
+          s.duration("shutdown.timeout", Duration.ofSeconds(30)).dividedBy(2));
     }
   }
 
@@ -58,7 +59,7 @@ public final class ConsumerRunner extends VerticleBase {
       ConsumerContext cc = bridge.connection().getConsumerContext(spec.stream(), spec.durable());
       consumer = cc.consume(ConsumeOptions.builder().batchSize(options.batchSize()).build(),
           msg -> context.runOnContext(v -> handle(msg)));
-      LOG.info("consuming {} on {} ({})", spec.durable(), spec.stream(), spec.filter());
+      LOG.info("consuming {} on {} ({}), deployment {}", spec.durable(), spec.stream(), spec.filter(), context.deploymentID());
       return null;
     });
   }
@@ -73,8 +74,15 @@ public final class ConsumerRunner extends VerticleBase {
     }).compose(v -> {
       Promise<Void> p = Promise.promise();
       context.runOnContext(x -> {
-        if (inFlight == 0) p.complete();
-        else drained = p;
+        if (inFlight == 0) {
+          p.complete();
+          return;
+        }
+        drained = p;
+        // Bounded: a handler that never completes must not hold the process; its message is redelivered.
+        vertx.setTimer(options.drainTimeout().toMillis(), id -> {
+          if (p.tryComplete()) LOG.warn("{}: stopped with {} message(s) still in flight", spec.durable(), inFlight);
+        });
       });
       return p.future();
     });
@@ -98,7 +106,7 @@ public final class ConsumerRunner extends VerticleBase {
     };
     outcome.onComplete(ar -> {
       if (ar.failed()) LOG.warn("{}: could not settle message {}: {}", spec.durable(), msg.getSubject(), ar.cause().toString());
-      if (--inFlight == 0 && drained != null) drained.complete();
+      if (--inFlight == 0 && drained != null) drained.tryComplete();
     });
   }
 

@@ -76,7 +76,15 @@ public final class ServiceHost {
   public Future<Void> stop() {
     readiness.draining();
     List<Future<?>> undeploys = new ArrayList<>();
-    for (String id : vertx.deploymentIDs()) undeploys.add(vertx.undeploy(id).recover(e -> Future.succeededFuture()));
+    long bound = settings.duration("shutdown.timeout", java.time.Duration.ofSeconds(30)).toMillis();
+    for (String id : vertx.deploymentIDs()) {
+      io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+      vertx.undeploy(id).onComplete(ar -> done.tryComplete());
+      long timer = vertx.setTimer(bound, t -> {
+        if (done.tryComplete()) LOG.warn("deployment {} did not stop within {} ms", id, bound);
+      });
+      undeploys.add(done.future().onComplete(ar -> vertx.cancelTimer(timer)));
+    }
     return Future.join(undeploys).transform(ar -> vertx.executeBlocking(() -> {
       LOG.info("services stopped; draining {} NATS connection(s)", connections.size());
       synchronized (connections) {
