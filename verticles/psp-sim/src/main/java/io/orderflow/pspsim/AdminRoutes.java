@@ -16,17 +16,34 @@ final class AdminRoutes {
     this.processor = processor;
   }
 
-  /** {@code GET /admin/ledger}. */
+  /**
+   * {@code GET /admin/ledger}. Keys whose every answer was a decline are only counted under
+   * {@code declined}: a card that was never charged leaves no trace of the key in the ledger, like a
+   * real gateway's list of charges. Look one up with {@code GET /v1/charges?idempotencyKey=}.
+   */
   void ledger(RoutingContext ctx) {
     Ledger.Snapshot ledger = processor.ledger();
     JsonObject keys = new JsonObject();
-    ledger.keys().forEach((key, activity) -> keys.put(key, new JsonObject()
-        .put("requests", activity.requests())
-        .put("replays", activity.replays())
-        .put("charges", new JsonArray(activity.charges().stream().map(AdminRoutes::toJson).toList()))
-        .put("declines", activity.declines())));
+    int declinedKeys = 0;
+    int declinedRequests = 0;
+    int declinedReplays = 0;
+    for (var e : ledger.keys().entrySet()) {
+      var activity = e.getValue();
+      if (activity.charges().isEmpty() && activity.declines() > 0) {
+        declinedKeys++;
+        declinedRequests += activity.requests();
+        declinedReplays += activity.replays();
+        continue;
+      }
+      keys.put(e.getKey(), new JsonObject()
+          .put("requests", activity.requests())
+          .put("replays", activity.replays())
+          .put("charges", new JsonArray(activity.charges().stream().map(AdminRoutes::toJson).toList()))
+          .put("declines", activity.declines()));
+    }
     ctx.json(new JsonObject()
         .put("keys", keys)
+        .put("declined", new JsonObject().put("keys", declinedKeys).put("requests", declinedRequests).put("replays", declinedReplays))
         .put("totalCharges", ledger.totalCharges())
         .put("totalAmountCents", ledger.totalAmountCents()));
   }
