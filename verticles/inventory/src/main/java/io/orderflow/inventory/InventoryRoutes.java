@@ -29,6 +29,8 @@ final class InventoryRoutes {
     JsonObject body = ctx.body().asJsonObject();
     if (body == null) throw Problem.badRequest("a JSON object body is required: {\"priceCents\":1999,\"available\":10}").failure();
     long price = nonNegative(body, "priceCents");
+    // A zero price would make a zero charge, which gateways refuse: free items are not sold through the pipeline.
+    if (price == 0) throw Problem.badRequest("priceCents must be a positive integer").failure();
     long available = nonNegative(body, "available");
     String cur = body.getValue("currency") instanceof String c ? c : currency;
     try {
