@@ -1,13 +1,12 @@
 package io.orderflow.audit;
 
-import io.nats.client.MessageConsumer;
 import io.nats.client.PublishOptions;
-import io.nats.client.api.OrderedConsumerConfiguration;
 import io.orderflow.audit.domain.AuditBlock;
 import io.orderflow.audit.domain.HashChain;
 import io.orderflow.codecs.Subjects;
 import io.orderflow.runtime.EventHandler;
 import io.orderflow.runtime.JetStreamBridge;
+import io.orderflow.runtime.StreamTail;
 import io.orderflow.runtime.Topology;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -38,14 +37,17 @@ public final class AuditLog extends VerticleBase {
   private final long checkpointEvery;
   private final ChainState state = new ChainState();
   private final LinkedHashMap<String, Pending> pending = new LinkedHashMap<>();
+  private final StreamTail tail;
   private Context context;
-  private MessageConsumer tail;
   private boolean writing;
-  private long caughtUpTo = Long.MAX_VALUE;
   private long entriesSinceCheckpoint;
+  private final long lingerMillis;
+  private long lingerTimer = -1;
 
-  public AuditLog(JetStreamBridge bridge, String writerId, long checkpointEvery) {
+  public AuditLog(JetStreamBridge bridge, String writerId, long checkpointEvery, long lingerMillis) {
+    this.lingerMillis = Math.max(1, lingerMillis);
     this.bridge = bridge;
+    this.tail = new StreamTail(bridge, Topology.AUDIT);
     this.writerId = writerId;
     this.checkpointEvery = checkpointEvery;
   }
@@ -53,24 +55,16 @@ public final class AuditLog extends VerticleBase {
   @Override
   public Future<?> start() {
     context = vertx.getOrCreateContext();
-    return bridge.blocking(() -> {
-      caughtUpTo = bridge.management().getStreamInfo(Topology.AUDIT).getStreamState().getLastSequence();
-      tail = bridge.connection().getStreamContext(Topology.AUDIT).createOrderedConsumer(new OrderedConsumerConfiguration())
-          .consume(msg -> context.runOnContext(v -> fold(msg.metaData().streamSequence(), msg.getData())));
-      return null;
-    });
+    return tail.start(context, this::fold);
   }
 
   @Override
   public Future<?> stop() {
-    return tail == null ? Future.succeededFuture() : bridge.blocking(() -> {
-      tail.stop();
-      return null;
-    });
+    return tail.stop();
   }
 
   public boolean caughtUp() {
-    return state.lastSequence() >= caughtUpTo;
+    return state.lastSequence() >= tail.lastSequenceAtStart();
   }
 
   /**
@@ -97,9 +91,25 @@ public final class AuditLog extends VerticleBase {
       List<Promise<Void>> waiting = new ArrayList<>(1);
       waiting.add(done);
       pending.put(eventId, new Pending(new AuditBlock.Entry.Unsealed(eventId, subject, eventJson), causationId, waiting));
-      if (!writing) vertx.runOnContext(x -> write());
+      scheduleWrite();
     });
     return done.future();
+  }
+
+  /**
+   * Lingers briefly before writing so that events arriving together share a block: under load one write
+   * carries dozens of entries, and a lone event waits only the linger.
+   */
+  private void scheduleWrite() {
+    if (writing) return;
+    if (pending.size() >= MAX_BLOCK) {
+      write();
+    } else if (lingerTimer < 0) {
+      lingerTimer = vertx.setTimer(lingerMillis, id -> {
+        lingerTimer = -1;
+        write();
+      });
+    }
   }
 
   /** The stream sequence and offset of every entry about one subject (an order id), in chain order. */
@@ -134,7 +144,7 @@ public final class AuditLog extends VerticleBase {
               p.waiting().forEach(Promise::complete);
             }
             maybeCheckpoint(block.entries().size());
-            write();
+            scheduleWrite();
           } else if (JetStreamBridge.isWrongLastSequence(ar.cause())) {
             // Another writer's block landed first: the tail folds it, then we chain on from it.
             vertx.setTimer(20, id -> write());
@@ -144,7 +154,7 @@ public final class AuditLog extends VerticleBase {
               pending.remove(p.event().eventId());
               p.waiting().forEach(w -> w.fail(ar.cause()));
             }
-            write();
+            scheduleWrite();
           }
         });
   }
@@ -166,7 +176,7 @@ public final class AuditLog extends VerticleBase {
       block = null;
     }
     if (state.fold(seq, block) && state.brokenAt() == seq) LOG.error("audit chain broken at stream sequence {}", seq);
-    if (!writing && !pending.isEmpty()) write();
+    if (!pending.isEmpty()) scheduleWrite();
   }
 
   Map<String, Object> status() {

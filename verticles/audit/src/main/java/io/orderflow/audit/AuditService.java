@@ -26,7 +26,8 @@ public final class AuditService implements OrderflowService {
   public Future<Void> start(ServiceContext ctx) {
     ctx.requires(List.of(Topology.AUDIT, Topology.ORDERS, Topology.INVENTORY, Topology.PAYMENTS, Topology.NOTIFICATIONS),
         SOURCES, List.of(Topology.AUDIT_CHECKPOINT, Topology.LEASES));
-    var log = new AuditLog(ctx.bridge(), ctx.instanceId(), ctx.settings().longValue("audit.checkpoint-every", 10_000));
+    var log = new AuditLog(ctx.bridge(), ctx.instanceId(), ctx.settings().longValue("audit.checkpoint-every", 10_000),
+        ctx.settings().duration("audit.linger", java.time.Duration.ofMillis(5)).toMillis());
     ctx.readiness().add("audit:log", () -> log.caughtUp()
         ? Future.succeededFuture() : Future.failedFuture("still folding the AUDIT stream"));
     new AuditRoutes(log, ctx.bridge()).mount(ctx.publicRouter());

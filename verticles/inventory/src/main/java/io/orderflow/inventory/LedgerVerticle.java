@@ -1,8 +1,6 @@
 package io.orderflow.inventory;
 
-import io.nats.client.MessageConsumer;
 import io.nats.client.PublishOptions;
-import io.nats.client.api.OrderedConsumerConfiguration;
 import io.orderflow.codecs.Decoded;
 import io.orderflow.codecs.Envelope;
 import io.orderflow.codecs.Event;
@@ -12,6 +10,7 @@ import io.orderflow.inventory.domain.StockLedger;
 import io.orderflow.inventory.domain.StockLevel;
 import io.orderflow.runtime.EventHandler;
 import io.orderflow.runtime.JetStreamBridge;
+import io.orderflow.runtime.StreamTail;
 import io.orderflow.runtime.Topology;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -40,40 +39,31 @@ public final class LedgerVerticle extends VerticleBase {
   private final JetStreamBridge bridge;
   private final StockLedger ledger;
   private final ArrayDeque<Task> queue = new ArrayDeque<>();
+  private final StreamTail tail;
   private Context context;
-  private MessageConsumer tail;
   private boolean writing;
   private boolean waitingForTail;
-  private long caughtUpTo = Long.MAX_VALUE;
 
   public LedgerVerticle(JetStreamBridge bridge, int closedCapacity) {
     this.bridge = bridge;
+    this.tail = new StreamTail(bridge, Topology.INVENTORY);
     this.ledger = new StockLedger(closedCapacity);
   }
 
   @Override
   public Future<?> start() {
     context = vertx.getOrCreateContext();
-    return bridge.blocking(() -> {
-      caughtUpTo = bridge.management().getStreamInfo(Topology.INVENTORY).getStreamState().getLastSequence();
-      var stream = bridge.connection().getStreamContext(Topology.INVENTORY);
-      tail = stream.createOrderedConsumer(new OrderedConsumerConfiguration())
-          .consume(msg -> context.runOnContext(v -> fold(msg.metaData().streamSequence(), msg.getData())));
-      return null;
-    });
+    return tail.start(context, this::fold);
   }
 
   @Override
   public Future<?> stop() {
-    return tail == null ? Future.succeededFuture() : bridge.blocking(() -> {
-      tail.stop();
-      return null;
-    });
+    return tail.stop();
   }
 
   /** True once the ledger folded everything the stream held when this instance started. */
   public boolean caughtUp() {
-    return ledger.lastSequence() >= caughtUpTo;
+    return ledger.lastSequence() >= tail.lastSequenceAtStart();
   }
 
   public Future<Optional<StockLevel>> level(String sku) {
