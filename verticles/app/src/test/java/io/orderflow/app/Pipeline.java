@@ -46,6 +46,7 @@ final class Pipeline implements AutoCloseable {
     settings.put("ORDERFLOW_CONSUMER_ACK_WAIT", "10s");
     settings.put("ORDERFLOW_CONSUMER_BACKOFF", "50ms");
     settings.put("ORDERFLOW_CONSUMER_MAX_BACKOFF", "1s");
+    settings.put("ORDERFLOW_AUDIT_CHECKPOINT_EVERY", "500");
     Provisioner.from(Settings.of(settings)).provision(nc);
     var psp = new PspSimVerticle(0);
     clientVertx.deployVerticle(psp).await(20, TimeUnit.SECONDS);

@@ -1,0 +1,115 @@
+package io.orderflow.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Bad input gets a problem+json naming the problem, and nothing is published. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class OrderApiTest {
+  Pipeline p;
+  int api;
+
+  @BeforeAll
+  void start() throws Exception {
+    p = new Pipeline();
+    api = p.host("orders,inventory").publicPort();
+    p.call(HttpMethod.PUT, api, "/inventory/SKU-1", new JsonObject().put("priceCents", 1250).put("available", 5), Map.of());
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    p.close();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "{not json",
+      "[]",
+      "{}",
+      "{\"customerId\":\"c-1\",\"email\":\"ada@example.com\",\"items\":[{\"sku\":\"SKU-1\",\"quantity\":0}],\"paymentToken\":\"tok_visa\"}",
+      "{\"customerId\":\"c-1\",\"email\":\"ada@example.com\",\"items\":[{\"sku\":\"SKU-1\",\"quantity\":-1}],\"paymentToken\":\"tok_visa\"}",
+      "{\"customerId\":\"c-1\",\"email\":\"ada@example.com\",\"items\":[{\"sku\":\"SKU-1\",\"quantity\":\"2\"}],\"paymentToken\":\"tok_visa\"}",
+      "{\"customerId\":\"c-1\",\"email\":\"ada@example.com\",\"items\":[{\"sku\":\"SKU-1\",\"quantity\":1.5}],\"paymentToken\":\"tok_visa\"}",
+      "{\"customerId\":\"c-1\",\"email\":\"not-an-email\",\"items\":[{\"sku\":\"SKU-1\",\"quantity\":1}],\"paymentToken\":\"tok_visa\"}",
+      "{\"customerId\":\"c 1\",\"email\":\"ada@example.com\",\"items\":[{\"sku\":\"SKU-1\",\"quantity\":1}],\"paymentToken\":\"tok_visa\"}",
+      "{\"customerId\":\"c-1\",\"email\":\"ada@example.com\",\"items\":[],\"paymentToken\":\"tok_visa\"}",
+      "{\"customerId\":\"c-1\",\"email\":\"ada@example.com\",\"items\":[{\"sku\":\"SKU-1\",\"quantity\":1}]}",
+      "{\"customerId\":\"c-1\",\"email\":\"ada@example.com\",\"items\":[{\"sku\":\"NOPE\",\"quantity\":1}],\"paymentToken\":\"tok_visa\"}",
+  })
+  void badOrdersAreProblemsAndPublishNothing(String body) throws Exception {
+    long before = ordersStored();
+    HttpResponse<Buffer> r = p.http.post(api, "127.0.0.1", "/orders").putHeader("Content-Type", "application/json")
+        .sendBuffer(Buffer.buffer(body)).await(10, TimeUnit.SECONDS);
+    assertProblem(r);
+    assertThat(ordersStored()).isEqualTo(before);
+  }
+
+  @Test
+  void tooManyLinesIsAProblem() throws Exception {
+    JsonArray items = new JsonArray();
+    for (int i = 0; i < 51; i++) items.add(new JsonObject().put("sku", "SKU-1").put("quantity", 1));
+    JsonObject body = Orders.order("c-1", "tok_visa").put("items", items);
+    HttpResponse<Buffer> r = p.call(HttpMethod.POST, api, "/orders", body, Map.of());
+    assertProblem(r);
+    assertThat(r.bodyAsJsonObject().getString("detail")).contains("too many lines");
+  }
+
+  @Test
+  void aBodyTooLargeIsAProblem() {
+    JsonObject body = Orders.order("c-1", "tok_visa", "SKU-1", 1).put("padding", "x".repeat(100_000));
+    HttpResponse<Buffer> r = p.call(HttpMethod.POST, api, "/orders", body, Map.of());
+    assertThat(r.statusCode()).isEqualTo(413);
+    assertThat(r.getHeader("Content-Type")).isEqualTo("application/problem+json");
+  }
+
+  @Test
+  void anUnknownOrderIsNotFound() {
+    assertProblem(p.get(api, "/orders/0190a0a0-0000-7000-8000-000000000000"));
+    assertProblem(p.get(api, "/orders/not-an-id"));
+    assertProblem(p.get(api, "/orders"));
+  }
+
+  @Test
+  void anAcceptedOrderIsReadableAtOnceAndListedNewestFirst() {
+    String first = place("c-list");
+    String second = place("c-list");
+    JsonObject order = p.get(api, "/orders/" + second).bodyAsJsonObject();
+    assertThat(order.getString("status")).isEqualTo("PENDING");
+    assertThat(order.getLong("totalCents")).isEqualTo(1250);
+    assertThat(order.getString("currency")).isEqualTo("EUR");
+    JsonObject page = p.get(api, "/orders?customerId=c-list&limit=1").bodyAsJsonObject();
+    assertThat(page.getJsonArray("orders").getJsonObject(0).getString("orderId")).isEqualTo(second);
+    assertThat(page.getInteger("total")).isEqualTo(2);
+    JsonObject next = p.get(api, page.getString("next")).bodyAsJsonObject();
+    assertThat(next.getJsonArray("orders").getJsonObject(0).getString("orderId")).isEqualTo(first);
+  }
+
+  private String place(String customer) {
+    HttpResponse<Buffer> r = p.call(HttpMethod.POST, api, "/orders", Orders.order(customer, "tok_visa", "SKU-1", 1), Map.of());
+    assertThat(r.statusCode()).isEqualTo(202);
+    return r.bodyAsJsonObject().getString("orderId");
+  }
+
+  private long ordersStored() throws Exception {
+    return p.nc.jetStreamManagement().getStreamInfo("ORDERS").getStreamState().getMsgCount();
+  }
+
+  private static void assertProblem(HttpResponse<Buffer> r) {
+    assertThat(r.statusCode()).as(r.bodyAsString()).isBetween(400, 499);
+    assertThat(r.getHeader("Content-Type")).isEqualTo("application/problem+json");
+    assertThat(r.bodyAsJsonObject().getString("detail")).isNotBlank();
+  }
+}
