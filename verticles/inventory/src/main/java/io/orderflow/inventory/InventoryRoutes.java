@@ -55,8 +55,9 @@ final class InventoryRoutes {
   }
 
   private static JsonObject view(CatalogEntry entry, io.orderflow.inventory.domain.StockLevel level) {
-    return new JsonObject().put("sku", entry.sku()).put("name", entry.name()).put("priceCents", entry.priceCents())
-        .put("currency", entry.currency()).put("active", entry.active())
+    JsonObject view = new JsonObject().put("sku", entry.sku());
+    if (entry.name() != null) view.put("name", entry.name());
+    return view.put("priceCents", entry.priceCents()).put("currency", entry.currency()).put("active", entry.active())
         .put("available", level.available()).put("reserved", level.reserved()).put("sold", level.sold());
   }
 

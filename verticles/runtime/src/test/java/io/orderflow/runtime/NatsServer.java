@@ -39,6 +39,8 @@ public final class NatsServer implements AutoCloseable {
           "-sd", dir.resolve("store").toString())
           .redirectErrorStream(true).redirectOutput(log.toFile()).start();
       NatsServer server = new NatsServer(p, port, dir, log);
+      // A test that dies before close() must not leave a server running after the JVM.
+      Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly, "nats-server-reaper"));
       server.awaitUp();
       return server;
     } catch (IOException e) {
