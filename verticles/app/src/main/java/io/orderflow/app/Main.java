@@ -67,7 +67,7 @@ public final class Main {
     }
     LOG.info("running {}", Arrays.toString(services.stream().map(s -> s.name()).toArray()));
     awaitShutdown(() -> {
-      host.stop().await(settings.duration("shutdown.timeout", java.time.Duration.ofSeconds(30)).toSeconds(), TimeUnit.SECONDS);
+      host.stop().await(ServiceHost.shutdownTimeout(settings).toSeconds() + 5, TimeUnit.SECONDS);
       vertx.close().await(10, TimeUnit.SECONDS);
     });
   }

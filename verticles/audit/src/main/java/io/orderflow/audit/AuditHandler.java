@@ -1,6 +1,5 @@
 package io.orderflow.audit;
 
-import io.orderflow.codecs.EventCodec;
 import io.orderflow.runtime.Delivery;
 import io.orderflow.runtime.EventHandler;
 import io.vertx.core.Future;
@@ -20,7 +19,8 @@ final class AuditHandler implements EventHandler {
   @Override
   public Future<Void> handle(Delivery d) {
     var e = d.event();
-    String json = new String(EventCodec.encode(e), StandardCharsets.UTF_8);
+    // The exact bytes that were published, unknown fields included: that is what the chain vouches for.
+    String json = new String(d.raw(), StandardCharsets.UTF_8);
     return log.append(e.id(), e.subject(), e.causationId(), json, d.deliveredCount() >= CAUSE_PATIENCE);
   }
 }

@@ -4,6 +4,7 @@ import io.nats.client.PublishOptions;
 import io.orderflow.audit.domain.AuditBlock;
 import io.orderflow.audit.domain.HashChain;
 import io.orderflow.codecs.Subjects;
+import io.orderflow.runtime.Contexts;
 import io.orderflow.runtime.EventHandler;
 import io.orderflow.runtime.JetStreamBridge;
 import io.orderflow.runtime.StreamTail;
@@ -43,6 +44,7 @@ public final class AuditLog extends VerticleBase {
   private long entriesSinceCheckpoint;
   private final long lingerMillis;
   private long lingerTimer = -1;
+  private int failures;
 
   public AuditLog(JetStreamBridge bridge, String writerId, long checkpointEvery, long lingerMillis) {
     this.lingerMillis = Math.max(1, lingerMillis);
@@ -60,6 +62,9 @@ public final class AuditLog extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    // Consumers stop before this verticle and wait for their appends, so this only catches stragglers.
+    for (Pending p : pending.values()) p.waiting().forEach(w -> w.tryFail(new EventHandler.RetryLater("audit is stopping", 0)));
+    pending.clear();
     return tail.stop();
   }
 
@@ -93,7 +98,7 @@ public final class AuditLog extends VerticleBase {
       pending.put(eventId, new Pending(new AuditBlock.Entry.Unsealed(eventId, subject, eventJson), causationId, waiting));
       scheduleWrite();
     });
-    return done.future();
+    return Contexts.toCaller(done.future());
   }
 
   /**
@@ -116,7 +121,7 @@ public final class AuditLog extends VerticleBase {
   public Future<List<ChainState.Position>> positions(String subject) {
     Promise<List<ChainState.Position>> p = Promise.promise();
     context.runOnContext(v -> p.complete(List.copyOf(state.positions(subject))));
-    return p.future();
+    return Contexts.toCaller(p.future());
   }
 
   private void write() {
@@ -138,7 +143,9 @@ public final class AuditLog extends VerticleBase {
         PublishOptions.builder().expectedLastSequence(expected).build()).onComplete(ar -> {
           writing = false;
           if (ar.succeeded()) {
-            state.fold(ar.result().getSeqno(), block);
+            failures = 0;
+            // Fold our own block only if it is the very next message; anything else comes through the tail.
+            if (ar.result().getSeqno() == expected + 1) state.fold(ar.result().getSeqno(), block);
             for (Pending p : batch) {
               pending.remove(p.event().eventId());
               p.waiting().forEach(Promise::complete);
@@ -149,12 +156,10 @@ public final class AuditLog extends VerticleBase {
             // Another writer's block landed first: the tail folds it, then we chain on from it.
             vertx.setTimer(20, id -> write());
           } else {
-            LOG.warn("audit block write failed: {}", ar.cause().toString());
-            for (Pending p : batch) {
-              pending.remove(p.event().eventId());
-              p.waiting().forEach(w -> w.fail(ar.cause()));
-            }
-            scheduleWrite();
+            // Keep the batch: dropping it would let later effects into the log ahead of their causes.
+            long delay = Math.min(5_000, 50L << Math.min(failures++, 7));
+            LOG.warn("audit block write failed, retrying in {} ms: {}", delay, ar.cause().toString());
+            vertx.setTimer(delay, id -> write());
           }
         });
   }

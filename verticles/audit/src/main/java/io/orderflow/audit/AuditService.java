@@ -1,11 +1,9 @@
 package io.orderflow.audit;
 
-import io.orderflow.runtime.Lease;
 import io.orderflow.runtime.OrderflowService;
 import io.orderflow.runtime.ServiceContext;
 import io.orderflow.runtime.Topology;
 import io.vertx.core.Future;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -31,19 +29,7 @@ public final class AuditService implements OrderflowService {
     ctx.readiness().add("audit:log", () -> log.caughtUp()
         ? Future.succeededFuture() : Future.failedFuture("still folding the AUDIT stream"));
     new AuditRoutes(log, ctx.bridge()).mount(ctx.publicRouter());
-    var handler = new AuditHandler(log);
-    return ctx.vertx().deployVerticle(log).map(id -> {
-      var consumers = new ArrayList<Future<String>>();
-      var lease = new Lease(ctx.bridge(), "audit", ctx.instanceId(), held -> {
-        if (held) {
-          for (var source : SOURCES) consumers.add(ctx.consume(source, handler));
-        } else {
-          for (var d : consumers) d.compose(depId -> ctx.vertx().undeploy(depId));
-          consumers.clear();
-        }
-      });
-      ctx.vertx().runOnContext(v -> lease.start());
-      return null;
-    });
+    return ctx.vertx().deployVerticle(log)
+        .compose(id -> ctx.consumeWhileLeading("audit", log::caughtUp, SOURCES, new AuditHandler(log)));
   }
 }

@@ -8,6 +8,7 @@ import io.orderflow.codecs.EventCodec;
 import io.orderflow.inventory.domain.StockDecision;
 import io.orderflow.inventory.domain.StockLedger;
 import io.orderflow.inventory.domain.StockLevel;
+import io.orderflow.runtime.Contexts;
 import io.orderflow.runtime.EventHandler;
 import io.orderflow.runtime.JetStreamBridge;
 import io.orderflow.runtime.StreamTail;
@@ -24,30 +25,38 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Owns the {@link StockLedger} on one context. It tails the INVENTORY stream (an ordered consumer) so
- * every instance folds the same log, and it writes decisions one at a time with
+ * Owns the {@link StockLedger} on one context. It folds the INVENTORY stream (a {@link StreamTail}) so
+ * every instance holds the same ledger, and it writes decisions one at a time with
  * {@code Nats-Expected-Last-Sequence} = the last sequence it folded: a decision is stored only if it was
- * made on the complete log, so two writers can never both spend the same unit of stock. A write that loses
- * that race waits for the tail to catch up and decides again.
+ * made on the complete log, so on a single node two writers can never both spend the same unit of stock
+ * (on R3 2.9.10 that check is not atomic, which is why only the lease holder writes). A write that loses
+ * the race waits for the tail to fold the newcomer and decides again.
  */
 public final class LedgerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(LedgerVerticle.class);
   private static final int MAX_RACES = 20;
 
-  private record Task(Function<StockLedger, StockDecision> decide, Envelope trigger, Promise<Void> done, int races) {}
+  private record Task(Function<StockLedger, StockDecision> decide, Envelope trigger, Promise<Void> done, int races,
+                      boolean synced) {
+    Task retry(boolean nowSynced) {
+      return new Task(decide, trigger, done, races + 1, synced || nowSynced);
+    }
+  }
 
   private final JetStreamBridge bridge;
   private final StockLedger ledger;
-  private final ArrayDeque<Task> queue = new ArrayDeque<>();
   private final StreamTail tail;
+  private final ArrayDeque<Task> queue = new ArrayDeque<>();
   private Context context;
   private boolean writing;
-  private boolean waitingForTail;
+  private boolean waiting;
+  private boolean syncing;
+  private boolean stopped;
 
   public LedgerVerticle(JetStreamBridge bridge, int closedCapacity) {
     this.bridge = bridge;
-    this.tail = new StreamTail(bridge, Topology.INVENTORY);
     this.ledger = new StockLedger(closedCapacity);
+    this.tail = new StreamTail(bridge, Topology.INVENTORY);
   }
 
   @Override
@@ -58,6 +67,8 @@ public final class LedgerVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    stopped = true;
+    while (!queue.isEmpty()) queue.poll().done().fail(new EventHandler.RetryLater("inventory is stopping", 0));
     return tail.stop();
   }
 
@@ -67,7 +78,9 @@ public final class LedgerVerticle extends VerticleBase {
   }
 
   public Future<Optional<StockLevel>> level(String sku) {
-    return onContext(() -> ledger.level(sku));
+    Promise<Optional<StockLevel>> p = Promise.promise();
+    context.runOnContext(v -> p.complete(ledger.level(sku)));
+    return Contexts.toCaller(p.future());
   }
 
   /** Completes once the ledger has folded the given stream sequence (read-your-writes for the HTTP API). */
@@ -75,21 +88,25 @@ public final class LedgerVerticle extends VerticleBase {
     Promise<Void> p = Promise.promise();
     long deadline = System.currentTimeMillis() + timeoutMs;
     context.runOnContext(v -> poll(seq, deadline, p));
-    return p.future();
+    return Contexts.toCaller(p.future());
   }
 
   /** Decides on the ledger and stores the decision's event, if any; serialized with every other write. */
   public Future<Void> execute(Envelope trigger, Function<StockLedger, StockDecision> decide) {
     Promise<Void> done = Promise.promise();
     context.runOnContext(v -> {
-      queue.add(new Task(decide, trigger, done, 0));
+      if (stopped) {
+        done.fail(new EventHandler.RetryLater("inventory is stopping", 0));
+        return;
+      }
+      queue.add(new Task(decide, trigger, done, 0, false));
       pump();
     });
-    return done.future();
+    return Contexts.toCaller(done.future());
   }
 
   private void pump() {
-    if (writing || waitingForTail || queue.isEmpty()) return;
+    if (writing || waiting || syncing || queue.isEmpty()) return;
     Task task = queue.poll();
     StockDecision decision;
     try {
@@ -100,24 +117,29 @@ public final class LedgerVerticle extends VerticleBase {
       return;
     }
     if (decision.event().isEmpty()) {
-      LOG.debug("{}: nothing to store ({})", task.trigger().subject(), decision.note());
+      if (decision.unknownOrder() && !task.synced()) {
+        syncThenRetry(task);
+        return;
+      }
+      if (decision.unknownOrder()) LOG.warn("{}: {}; nothing to settle", task.trigger().subject(), decision.note());
       task.done().complete();
       pump();
       return;
     }
     Event event = decision.event().get();
     Envelope out = Envelope.of(event, Instant.now(), task.trigger().traceparent(), task.trigger().id());
+    long expected = ledger.lastSequence();
     writing = true;
-    bridge.publish(out, PublishOptions.builder().expectedLastSequence(ledger.lastSequence())).onComplete(ar -> {
+    bridge.publish(out, PublishOptions.builder().expectedLastSequence(expected)).onComplete(ar -> {
       writing = false;
       if (ar.succeeded()) {
-        ledger.apply(ar.result().getSeqno(), event);
+        // Fold our own write only if it is the very next message; anything else comes through the tail.
+        if (!ar.result().isDuplicate() && ar.result().getSeqno() == expected + 1) ledger.apply(ar.result().getSeqno(), event);
         task.done().complete();
       } else if (JetStreamBridge.isWrongLastSequence(ar.cause()) && task.races() < MAX_RACES) {
         // Another write landed first: fold it (the tail delivers it), then decide again.
-        queue.addFirst(new Task(task.decide(), task.trigger(), task.done(), task.races() + 1));
-        waitingForTail = true;
-        vertx.setTimer(50, id -> resume());
+        queue.addFirst(task.retry(false));
+        waitForTail(50);
       } else if (JetStreamBridge.isWrongLastSequence(ar.cause())) {
         task.done().fail(new EventHandler.RetryLater("ledger kept losing write races", 200));
       } else {
@@ -127,9 +149,36 @@ public final class LedgerVerticle extends VerticleBase {
     });
   }
 
+  /** The order is unknown: make sure everything stored up to now is folded before believing that. */
+  private void syncThenRetry(Task task) {
+    syncing = true;
+    bridge.blocking(() -> bridge.management().getStreamInfo(Topology.INVENTORY).getStreamState().getLastSequence())
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            syncing = false;
+            task.done().fail(ar.cause());
+            pump();
+            return;
+          }
+          Promise<Void> folded = Promise.promise();
+          poll(ar.result(), System.currentTimeMillis() + 5000, folded);
+          folded.future().onComplete(f -> {
+            syncing = false;
+            if (f.succeeded()) queue.addFirst(task.retry(true));
+            else task.done().fail(new EventHandler.RetryLater("ledger behind the INVENTORY stream", 200));
+            pump();
+          });
+        });
+  }
+
+  private void waitForTail(long fallbackMillis) {
+    waiting = true;
+    vertx.setTimer(fallbackMillis, id -> resume());
+  }
+
   private void resume() {
-    if (waitingForTail) {
-      waitingForTail = false;
+    if (waiting && !writing) {
+      waiting = false;
       pump();
     }
   }
@@ -146,11 +195,5 @@ public final class LedgerVerticle extends VerticleBase {
     if (ledger.lastSequence() >= seq) p.complete();
     else if (System.currentTimeMillis() > deadline) p.fail("ledger did not reach sequence " + seq);
     else vertx.setTimer(5, id -> poll(seq, deadline, p));
-  }
-
-  private <T> Future<T> onContext(java.util.function.Supplier<T> read) {
-    Promise<T> p = Promise.promise();
-    context.runOnContext(v -> p.complete(read.get()));
-    return p.future();
   }
 }

@@ -20,7 +20,6 @@ import io.orderflow.codecs.Subjects;
 import io.orderflow.runtime.JetStreamBridge;
 import io.orderflow.runtime.NatsServer;
 import io.orderflow.runtime.Provisioner;
-import io.orderflow.runtime.Readiness;
 import io.orderflow.runtime.ServiceContext;
 import io.orderflow.runtime.Settings;
 import io.orderflow.runtime.StoredEvent;
@@ -71,8 +70,7 @@ class NotificationsServiceTest {
         "consumer.backoff", "20ms",
         "consumer.max-backoff", "200ms"));
     Provisioner.from(settings).provision(nc);
-    var ctx = new ServiceContext("notifications", vertx, settings, new JetStreamBridge(vertx, nc), Router.router(vertx),
-        new Readiness(), "notifications@test");
+    var ctx = ServiceContext.standalone("notifications", vertx, settings, new JetStreamBridge(vertx, nc), Router.router(vertx));
     new NotificationsService().start(ctx).await(10, TimeUnit.SECONDS);
   }
 

@@ -67,8 +67,13 @@ final class StockReservedHandler implements EventHandler {
     return bridge.kvGet(Topology.PAYMENT_TOKENS, reserved.orderId()).compose(entry -> {
       Optional<String> token = entry.map(e -> new String(e.value(), StandardCharsets.UTF_8)).filter(t -> !t.isBlank());
       if (token.isEmpty()) {
-        LOG.warn("order {}: no payment token (hand-off expired or erased), declining", reserved.orderId());
-        return Future.succeededFuture(PaymentDecision.tokenUnavailable(reserved));
+        // The token may be gone because an earlier attempt charged and then crashed before publishing:
+        // ask the gateway before declining, so a charged order is never cancelled.
+        return gateway.lookup(reserved.orderId()).map(found -> found.map(result -> PaymentDecision.outcome(reserved, result))
+            .orElseGet(() -> {
+              LOG.warn("order {}: no payment token (hand-off expired or erased) and no charge, declining", reserved.orderId());
+              return PaymentDecision.tokenUnavailable(reserved);
+            }));
       }
       ChargeRequest request = ChargeRequest.forReservation(reserved, token.get());
       return gateway.charge(request).map(result -> PaymentDecision.outcome(reserved, result));

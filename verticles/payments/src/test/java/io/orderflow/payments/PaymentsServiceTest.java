@@ -23,7 +23,6 @@ import io.orderflow.runtime.DeadLetters;
 import io.orderflow.runtime.JetStreamBridge;
 import io.orderflow.runtime.NatsServer;
 import io.orderflow.runtime.Provisioner;
-import io.orderflow.runtime.Readiness;
 import io.orderflow.runtime.ServiceContext;
 import io.orderflow.runtime.Settings;
 import io.orderflow.runtime.StoredEvent;
@@ -77,8 +76,7 @@ class PaymentsServiceTest {
         "consumer.backoff", "20ms",
         "consumer.max-backoff", "200ms"));
     Provisioner.from(settings).provision(nc);
-    var ctx = new ServiceContext("payments", vertx, settings, new JetStreamBridge(vertx, nc), Router.router(vertx),
-        new Readiness(), "payments@test");
+    var ctx = ServiceContext.standalone("payments", vertx, settings, new JetStreamBridge(vertx, nc), Router.router(vertx));
     new PaymentsService().start(ctx).await(10, TimeUnit.SECONDS);
   }
 

@@ -26,11 +26,13 @@ public final class ConsumerRunner extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ConsumerRunner.class);
 
   /** How the runner pulls and retries; see {@code consumer.*} settings. */
-  public record Options(int batchSize, int maxAttempts, Duration baseBackoff, Duration maxBackoff, Duration drainTimeout) {
+  public record Options(int batchSize, int maxAttempts, int maxDeliver, Duration baseBackoff, Duration maxBackoff,
+                        Duration drainTimeout) {
     public static Options from(Settings s) {
       return new Options(s.integer("consumer.batch", 64), s.integer("consumer.max-attempts", 10),
+          Provisioner.ConsumerSettings.from(s).maxDeliver(),
           s.duration("consumer.backoff", Duration.ofMillis(200)), s.duration("consumer.max-backoff", Duration.ofSeconds(10)),
-          s.duration("shutdown.timeout", Duration.ofSeconds(30)).dividedBy(2));
+          ServiceHost.shutdownTimeout(s).dividedBy(2));
     }
   }
 
@@ -42,6 +44,7 @@ public final class ConsumerRunner extends VerticleBase {
   private MessageConsumer consumer;
   private Context context;
   private int inFlight;
+  private boolean stopping;
   private Promise<Void> drained;
 
   public ConsumerRunner(JetStreamBridge bridge, Topology.ConsumerSpec spec, Options options, EventHandler handler) {
@@ -64,10 +67,14 @@ public final class ConsumerRunner extends VerticleBase {
     });
   }
 
-  /** Stops pulling, then waits (bounded by the caller) for in-flight messages to be settled. */
+  /**
+   * Stops pulling, then waits (bounded) for in-flight messages to be settled. Messages jnats had already
+   * pulled arrive after the stop: they are NAK'd at once so another instance takes them.
+   */
   @Override
   public Future<?> stop() {
     if (consumer == null) return Future.succeededFuture();
+    stopping = true;
     return bridge.blocking(() -> {
       consumer.stop();
       return null;
@@ -89,6 +96,10 @@ public final class ConsumerRunner extends VerticleBase {
   }
 
   private void handle(Message msg) {
+    if (stopping) {
+      msg.nak();
+      return;
+    }
     inFlight++;
     Decoded decoded = EventCodec.decode(msg.getData());
     Future<Void> outcome = switch (decoded) {
@@ -97,17 +108,21 @@ public final class ConsumerRunner extends VerticleBase {
         var meta = msg.metaData();
         Future<Void> f;
         try {
-          f = handler.handle(new Delivery(ok.envelope(), meta.deliveredCount(), meta.streamSequence()));
+          f = handler.handle(new Delivery(ok.envelope(), msg.getData(), meta.deliveredCount(), meta.streamSequence()));
         } catch (RuntimeException e) {
           f = Future.failedFuture(e);
         }
-        yield f.transform(ar -> settle(msg, ar.succeeded() ? null : ar.cause()));
+        // Handlers may complete on another context (a ledger's, a mailer's): settle back on ours, where
+        // the in-flight count lives.
+        Promise<Void> settled = Promise.promise();
+        f.onComplete(ar -> context.runOnContext(v -> settle(msg, ar.succeeded() ? null : ar.cause()).onComplete(settled)));
+        yield settled.future();
       }
     };
-    outcome.onComplete(ar -> {
+    outcome.onComplete(ar -> context.runOnContext(v -> {
       if (ar.failed()) LOG.warn("{}: could not settle message {}: {}", spec.durable(), msg.getSubject(), ar.cause().toString());
       if (--inFlight == 0 && drained != null) drained.tryComplete();
-    });
+    }));
   }
 
   private Future<Void> settle(Message msg, Throwable failure) {
@@ -116,6 +131,11 @@ public final class ConsumerRunner extends VerticleBase {
       return Future.succeededFuture();
     }
     long delivered = msg.metaData().deliveredCount();
+    if (delivered >= options.maxDeliver() - 1) {
+      // The server gives up after MaxDeliver and would drop the message silently: dead-letter it first.
+      LOG.error("{}: {} delivered {} times, dead-lettering: {}", spec.durable(), msg.getSubject(), delivered, failure.toString());
+      return deadLetter(msg, failure.toString());
+    }
     if (failure instanceof EventHandler.RetryLater r) {
       msg.nakWithDelay(Duration.ofMillis(r.delayMillis()));
       return Future.succeededFuture();

@@ -21,13 +21,21 @@ public final class ServiceHost {
   private final Settings settings;
   private final Readiness readiness = new Readiness();
   private final List<Connection> connections = new ArrayList<>();
+  private final Lifecycle lifecycle;
   private PublicApi api;
+  private io.vertx.core.http.HttpServer publicServer;
   private int publicPort = -1;
   private int managementPort = -1;
 
   public ServiceHost(Vertx vertx, Settings settings) {
     this.vertx = vertx;
     this.settings = settings;
+    this.lifecycle = new Lifecycle(vertx);
+  }
+
+  /** The whole shutdown's budget ({@code shutdown.timeout}, default 30 s). */
+  public static java.time.Duration shutdownTimeout(Settings settings) {
+    return settings.duration("shutdown.timeout", java.time.Duration.ofSeconds(30));
   }
 
   public Future<ServiceHost> start(List<OrderflowService> services) {
@@ -42,7 +50,7 @@ public final class ServiceHost {
           connections.add(nc);
         }
         var ctx = new ServiceContext(service.name(), vertx, settings, new JetStreamBridge(vertx, nc), api.router(),
-            readiness, service.name() + "@" + instance);
+            readiness, service.name() + "@" + instance, lifecycle);
         return service.start(ctx).onSuccess(x -> LOG.info("{} started", service.name()));
       }));
     }
@@ -50,6 +58,7 @@ public final class ServiceHost {
     return chain
         .compose(v -> api.listen(vertx, settings.port("http.port", 8080)))
         .compose(server -> {
+          publicServer = server;
           publicPort = server.actualPort();
           return vertx.deployVerticle(mgmt);
         })
@@ -72,31 +81,39 @@ public final class ServiceHost {
     return readiness;
   }
 
-  /** Readiness off, verticles undeployed (consumers settle in-flight work), connections drained. */
+  /**
+   * Readiness off, the public port closed, consumers stopped and settled, services' stop steps (leases
+   * given up), remaining verticles stopped, connections drained: each phase bounded.
+   */
   public Future<Void> stop() {
     readiness.draining();
-    List<Future<?>> undeploys = new ArrayList<>();
-    long bound = settings.duration("shutdown.timeout", java.time.Duration.ofSeconds(30)).toMillis();
-    for (String id : vertx.deploymentIDs()) {
-      io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
-      vertx.undeploy(id).onComplete(ar -> done.tryComplete());
-      long timer = vertx.setTimer(bound, t -> {
-        if (done.tryComplete()) LOG.warn("deployment {} did not stop within {} ms", id, bound);
-      });
-      undeploys.add(done.future().onComplete(ar -> vertx.cancelTimer(timer)));
-    }
-    return Future.join(undeploys).transform(ar -> vertx.executeBlocking(() -> {
-      LOG.info("services stopped; draining {} NATS connection(s)", connections.size());
-      synchronized (connections) {
-        for (Connection nc : connections) {
-          try {
-            if (!nc.drain(java.time.Duration.ofSeconds(5)).get()) nc.close();
-          } catch (Exception e) {
-            nc.close();
+    java.time.Duration budget = shutdownTimeout(settings);
+    // Graceful: no new connections, requests in flight may finish (a 202 is never cut off).
+    Future<Void> closed = publicServer == null ? Future.succeededFuture() : publicServer.shutdown(5, java.util.concurrent.TimeUnit.SECONDS);
+    return closed.transform(ar -> lifecycle.stop(budget.minusSeconds(5)))
+        .transform(ar -> vertx.executeBlocking(() -> {
+          List<java.util.concurrent.CompletableFuture<Boolean>> drains = new ArrayList<>();
+          synchronized (connections) {
+            LOG.info("services stopped; draining {} NATS connection(s)", connections.size());
+            for (Connection nc : connections) {
+              try {
+                drains.add(nc.drain(java.time.Duration.ofSeconds(4)));
+              } catch (Exception e) {
+                nc.close();
+              }
+            }
           }
-        }
-      }
-      return null;
-    }));
+          for (var d : drains) {
+            try {
+              d.get(5, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+              // a drain that did not finish: the connection is closed below
+            }
+          }
+          synchronized (connections) {
+            for (Connection nc : connections) nc.close();
+          }
+          return null;
+        }));
   }
 }

@@ -73,14 +73,14 @@ public final class StockLedger {
 
   public StockDecision decideCommit(String orderId) {
     Reservation r = open.get(orderId);
-    if (r == null) return StockDecision.nothing("no open reservation (" + stateOf(orderId).map(Enum::name).orElse("unknown") + ")");
-    return StockDecision.publish(new Event.StockCommitted(orderId, r.lines()));
+    if (r != null) return StockDecision.publish(new Event.StockCommitted(orderId, r.lines()));
+    return stateOf(orderId).map(state -> StockDecision.nothing("reservation already " + state)).orElseGet(() -> StockDecision.unknown(orderId));
   }
 
   public StockDecision decideRelease(String orderId) {
     Reservation r = open.get(orderId);
-    if (r == null) return StockDecision.nothing("no open reservation (" + stateOf(orderId).map(Enum::name).orElse("unknown") + ")");
-    return StockDecision.publish(new Event.StockReleased(orderId, r.lines()));
+    if (r != null) return StockDecision.publish(new Event.StockReleased(orderId, r.lines()));
+    return stateOf(orderId).map(state -> StockDecision.nothing("reservation already " + state)).orElseGet(() -> StockDecision.unknown(orderId));
   }
 
   /** Folds a stored inventory event into the state; events at or below the last applied sequence are ignored. */

@@ -48,6 +48,27 @@ public final class PaymentGatewayClient {
         .compose(PaymentGatewayClient::result);
   }
 
+  /**
+   * The gateway's record of the charge made under this order's key, if any: how an unknown outcome is
+   * resolved without charging again (404 means the gateway never charged for this order).
+   */
+  public Future<java.util.Optional<ChargeResult>> lookup(String orderId) {
+    return client.getAbs(chargesUrl)
+        .addQueryParam("idempotencyKey", orderId)
+        .timeout(timeoutMillis)
+        .send()
+        .recover(e -> Future.failedFuture(GatewayFailure.outage("gateway lookup failed: " + e, 0, e)))
+        .compose(response -> {
+          if (response.statusCode() == 404) return Future.succeededFuture(java.util.Optional.empty());
+          JsonObject json = json(response);
+          if (response.statusCode() == 200 && json != null && "declined".equals(json.getString("status"))) {
+            String code = json.getString("declineCode");
+            return Future.succeededFuture(java.util.Optional.of(new ChargeResult.Declined(code == null ? "declined" : code)));
+          }
+          return result(response).map(java.util.Optional::of);
+        });
+  }
+
   private static Future<ChargeResult> result(HttpResponse<Buffer> response) {
     int status = response.statusCode();
     if (status >= 500 || status == 429) {
