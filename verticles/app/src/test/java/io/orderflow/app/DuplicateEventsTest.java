@@ -64,7 +64,6 @@ class DuplicateEventsTest {
 
   @Test
   void aMailThatFailedIsSentOnceAfterRedelivery() throws Exception {
-    long mailsBefore = p.smtp.messagesWritten();
     int port = p.smtp.port();
     p.smtp.close();
     String id = placeAndAwait("tok_chargeDeclined", "CANCELLED");
@@ -75,7 +74,6 @@ class DuplicateEventsTest {
     await().atMost(Duration.ofSeconds(30)).until(() -> p.quiet() && p.smtp.messagesWritten() == 1);
     assertThat(p.get(api, "/orders/" + id + "/events").bodyAsJsonArray().stream()
         .filter(e -> ((JsonObject) e).getString("type").equals("orderflow.notification.sent.v1"))).hasSize(1);
-    assertThat(mailsBefore).isGreaterThanOrEqualTo(0);
   }
 
   private String placeAndAwait(String token, String status) {

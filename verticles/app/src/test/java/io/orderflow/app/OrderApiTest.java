@@ -97,6 +97,22 @@ class OrderApiTest {
     assertThat(next.getJsonArray("orders").getJsonObject(0).getString("orderId")).isEqualTo(first);
   }
 
+  @Test
+  void anIdempotencyKeyStandsForOneRequest() {
+    JsonObject body = Orders.order("c-key", "tok_visa", "SKU-1", 1);
+    var first = p.call(HttpMethod.POST, api, "/orders", body, Map.of("Idempotency-Key", "k-1"));
+    var again = p.call(HttpMethod.POST, api, "/orders", body, Map.of("Idempotency-Key", "k-1"));
+    assertThat(first.statusCode()).isEqualTo(202);
+    assertThat(again.statusCode()).isEqualTo(202);
+    assertThat(again.bodyAsJsonObject().getString("orderId")).isEqualTo(first.bodyAsJsonObject().getString("orderId"));
+    var other = p.call(HttpMethod.POST, api, "/orders", Orders.order("c-key", "tok_visa", "SKU-1", 2), Map.of("Idempotency-Key", "k-1"));
+    assertThat(other.statusCode()).isEqualTo(422);
+    assertThat(other.getHeader("Content-Type")).isEqualTo("application/problem+json");
+    var otherCustomer = p.call(HttpMethod.POST, api, "/orders", Orders.order("c-key2", "tok_visa", "SKU-1", 1), Map.of("Idempotency-Key", "k-1"));
+    assertThat(otherCustomer.bodyAsJsonObject().getString("orderId")).as("keys are per customer")
+        .isNotEqualTo(first.bodyAsJsonObject().getString("orderId"));
+  }
+
   private String place(String customer) {
     HttpResponse<Buffer> r = p.call(HttpMethod.POST, api, "/orders", Orders.order(customer, "tok_visa", "SKU-1", 1), Map.of());
     assertThat(r.statusCode()).isEqualTo(202);

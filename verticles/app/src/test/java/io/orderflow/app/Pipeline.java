@@ -72,6 +72,15 @@ final class Pipeline implements AutoCloseable {
     return host;
   }
 
+  /** Stops one host the way SIGTERM would (graceful: leases are given up). */
+  void stop(ServiceHost host) throws Exception {
+    int i = hosts.indexOf(host);
+    host.stop().await(40, TimeUnit.SECONDS);
+    hostVertx.get(i).close().await(10, TimeUnit.SECONDS);
+    hosts.remove(i);
+    hostVertx.remove(i);
+  }
+
   HttpResponse<Buffer> call(HttpMethod method, int port, String path, JsonObject body, Map<String, String> headers) {
     var req = http.request(method, port, "127.0.0.1", path);
     headers.forEach(req::putHeader);

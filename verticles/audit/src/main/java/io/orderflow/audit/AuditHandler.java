@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 /** Appends every event to the audit log once, after the event that caused it. */
 final class AuditHandler implements EventHandler {
   /** After this many deliveries an event is logged even if its cause never showed up (it may have been dead-lettered). */
-  private static final int CAUSE_PATIENCE = 10;
+  private static final int CAUSE_PATIENCE = 30;
 
   private final AuditLog log;
 

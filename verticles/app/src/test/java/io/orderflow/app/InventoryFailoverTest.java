@@ -1,0 +1,63 @@
+package io.orderflow.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.orderflow.runtime.ServiceHost;
+import io.orderflow.runtime.Topology;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** When the inventory instance that holds the lease stops, the standby takes over and nothing is lost. */
+class InventoryFailoverTest {
+  @Test
+  void theStandbyTakesOverTheLedger() throws Exception {
+    try (Pipeline p = new Pipeline()) {
+      int api = p.host("orders,payments,notifications,audit").publicPort();
+      ServiceHost first = p.host("inventory");
+      await().atMost(Duration.ofSeconds(15)).until(() -> leaseHolder(p).startsWith("inventory@"));
+      String firstHolder = leaseHolder(p);
+      ServiceHost standby = p.host("inventory");
+      p.call(HttpMethod.PUT, first.publicPort(), "/inventory/SKU-F", new JsonObject().put("priceCents", 100).put("available", 30), Map.of());
+
+      List<String> orders = new ArrayList<>(place(p, api, 10));
+      awaitConfirmed(p, api, orders);
+      p.stop(first);
+      orders.addAll(place(p, api, 10));
+      awaitConfirmed(p, api, orders);
+
+      assertThat(leaseHolder(p)).isNotEqualTo(firstHolder);
+      await().atMost(Duration.ofSeconds(30)).until(p::quiet);
+      JsonObject level = p.get(standby.publicPort(), "/inventory/SKU-F").bodyAsJsonObject();
+      assertThat(level.getLong("sold")).isEqualTo(20);
+      assertThat(level.getLong("reserved")).isZero();
+      assertThat(level.getLong("available")).isEqualTo(10);
+    }
+  }
+
+  private static List<String> place(Pipeline p, int api, int n) {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      var r = p.call(HttpMethod.POST, api, "/orders", Orders.order("c-f", "tok_visa", "SKU-F", 1), Map.of());
+      assertThat(r.statusCode()).isEqualTo(202);
+      ids.add(r.bodyAsJsonObject().getString("orderId"));
+    }
+    return ids;
+  }
+
+  private static void awaitConfirmed(Pipeline p, int api, List<String> ids) {
+    await().atMost(Duration.ofSeconds(60)).until(() -> ids.stream()
+        .allMatch(id -> "CONFIRMED".equals(p.get(api, "/orders/" + id).bodyAsJsonObject().getString("status"))));
+  }
+
+  private static String leaseHolder(Pipeline p) throws Exception {
+    var entry = p.nc.keyValue(Topology.LEASES.name()).get("inventory");
+    return entry == null || entry.getValue() == null ? "" : new String(entry.getValue(), StandardCharsets.UTF_8);
+  }
+}
