@@ -24,6 +24,11 @@ public final class Topology {
   public static final String NOTIFICATIONS = "NOTIFICATIONS";
   public static final String AUDIT = "AUDIT";
   public static final String DLQ = "DLQ";
+  /** Dead letters sent back to the one consumer that failed them: {@code orderflow.replay.<durable>.<token>}. */
+  public static final String REPLAY = "REPLAY";
+  /** Operational events (circuit-breaker transitions), not part of any order. */
+  public static final String SYSTEM = "SYSTEM";
+  public static final String REPLAY_PREFIX = "orderflow.replay";
 
   public static final List<StreamSpec> STREAMS = List.of(
       new StreamSpec(ORDERS, "orderflow.orders.>", false),
@@ -31,7 +36,9 @@ public final class Topology {
       new StreamSpec(PAYMENTS, "orderflow.payments.>", false),
       new StreamSpec(NOTIFICATIONS, "orderflow.notifications.>", false),
       new StreamSpec(AUDIT, "orderflow.audit.>", true),
-      new StreamSpec(DLQ, Subjects.DLQ + ".>", false));
+      new StreamSpec(DLQ, Subjects.DLQ + ".>", false),
+      new StreamSpec(REPLAY, REPLAY_PREFIX + ".>", false),
+      new StreamSpec(SYSTEM, "orderflow.system.>", false));
 
   // Consumers: one filter subject each (nats-server 2.9), so the subject layout in Subjects serves them.
   public static final ConsumerSpec INVENTORY_ORDERS = new ConsumerSpec(ORDERS, "inventory-orders", "orderflow.orders.>");
@@ -44,8 +51,22 @@ public final class Topology {
   public static final ConsumerSpec AUDIT_PAYMENTS = new ConsumerSpec(PAYMENTS, "audit-payments", "orderflow.payments.>");
   public static final ConsumerSpec AUDIT_NOTIFICATIONS = new ConsumerSpec(NOTIFICATIONS, "audit-notifications", "orderflow.notifications.>");
 
-  public static final List<ConsumerSpec> CONSUMERS = List.of(INVENTORY_ORDERS, PAYMENTS_RESERVED, ORDERS_REJECTED,
+  /** The consumers that handle order events; each also has a replay consumer ({@link #replayOf}). */
+  public static final List<ConsumerSpec> EVENT_CONSUMERS = List.of(INVENTORY_ORDERS, PAYMENTS_RESERVED, ORDERS_REJECTED,
       ORDERS_PAYMENTS, NOTIFICATIONS_ENDED, AUDIT_ORDERS, AUDIT_INVENTORY, AUDIT_PAYMENTS, AUDIT_NOTIFICATIONS);
+
+  /** The replay consumer of an event consumer: it receives only what the DLQ admin replays to that consumer. */
+  public static ConsumerSpec replayOf(ConsumerSpec spec) {
+    return new ConsumerSpec(REPLAY, spec.durable() + "-replay", REPLAY_PREFIX + "." + spec.durable() + ".>");
+  }
+
+  /** The subject a dead letter of {@code spec} is replayed on. */
+  public static String replaySubject(ConsumerSpec spec, String originalSubject) {
+    return REPLAY_PREFIX + "." + spec.durable() + "." + Subjects.lastToken(originalSubject);
+  }
+
+  public static final List<ConsumerSpec> CONSUMERS = java.util.stream.Stream.concat(EVENT_CONSUMERS.stream(),
+      EVENT_CONSUMERS.stream().map(Topology::replayOf)).toList();
 
   public static final BucketSpec CATALOG = new BucketSpec("CATALOG", Duration.ZERO, "inventory's published catalog (sku -> price, active), read by orders");
   public static final BucketSpec ORDERS_VIEW = new BucketSpec("ORDERS_VIEW", Duration.ZERO, "orders' projection, key <customerId>.<orderId>");
