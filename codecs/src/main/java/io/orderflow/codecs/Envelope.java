@@ -25,7 +25,9 @@ public record Envelope(String id, EventType type, String subject, Instant time, 
   /** An order event with its deterministic id (or a random one for events that are not about an order). */
   public static Envelope of(Event data, Instant time, String traceparent, String causationId) {
     EventType type = EventType.of(data);
-    String id = data instanceof Event.StockSet ? Ids.randomEventId() : Ids.eventId(data.subject(), type);
+    // Stock sets and breaker transitions happen many times per subject: they get random ids.
+    String id = data instanceof Event.StockSet || data instanceof Event.BreakerChanged
+        ? Ids.randomEventId() : Ids.eventId(data.subject(), type);
     return new Envelope(id, type, data.subject(), time, traceparent, causationId, data);
   }
 

@@ -148,4 +148,29 @@ public sealed interface Event {
       return orderId;
     }
   }
+
+  /** A charge taken back because its order was cancelled after payment (its event was dead-lettered). */
+  record PaymentVoided(String orderId, String chargeId, long amountCents, String currency) implements Event {
+    public PaymentVoided {
+      Ids.requireOrderId(orderId);
+      Objects.requireNonNull(chargeId, "chargeId");
+      Currency.require(currency);
+    }
+
+    public String subject() {
+      return orderId;
+    }
+  }
+
+  /** A circuit breaker changed state (CLOSED, OPEN, HALF_OPEN); {@code subject} is the breaker's name. */
+  record BreakerChanged(String breaker, String state, String instance) implements Event {
+    public BreakerChanged {
+      Objects.requireNonNull(breaker, "breaker");
+      Objects.requireNonNull(state, "state");
+    }
+
+    public String subject() {
+      return breaker;
+    }
+  }
 }

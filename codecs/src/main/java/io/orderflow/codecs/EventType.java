@@ -18,6 +18,8 @@ public enum EventType {
   STOCK_RELEASED("orderflow.inventory.stock-released.v1", Event.StockReleased.class, "inventory", Subjects.INVENTORY_SETTLED),
   PAYMENT_AUTHORIZED("orderflow.payment.authorized.v1", Event.PaymentAuthorized.class, "payments", Subjects.PAYMENTS),
   PAYMENT_DECLINED("orderflow.payment.declined.v1", Event.PaymentDeclined.class, "payments", Subjects.PAYMENTS),
+  PAYMENT_VOIDED("orderflow.payment.voided.v1", Event.PaymentVoided.class, "payments", Subjects.PAYMENTS_VOIDED),
+  BREAKER_CHANGED("orderflow.system.breaker-changed.v1", Event.BreakerChanged.class, "payments", Subjects.SYSTEM_BREAKER),
   NOTIFICATION_SENT("orderflow.notification.sent.v1", Event.NotificationSent.class, "notifications", Subjects.NOTIFICATIONS);
 
   private static final Map<String, EventType> BY_CE_TYPE =

@@ -45,6 +45,10 @@ public final class Topology {
   public static final ConsumerSpec PAYMENTS_RESERVED = new ConsumerSpec(INVENTORY, "payments-reserved", Subjects.INVENTORY_RESERVED + ".>");
   public static final ConsumerSpec ORDERS_REJECTED = new ConsumerSpec(INVENTORY, "orders-rejected", Subjects.INVENTORY_REJECTED + ".>");
   public static final ConsumerSpec ORDERS_PAYMENTS = new ConsumerSpec(PAYMENTS, "orders-payments", Subjects.PAYMENTS + ".>");
+  /** Payments voids the charge of an order cancelled after payment. */
+  public static final ConsumerSpec PAYMENTS_ENDED = new ConsumerSpec(ORDERS, "payments-ended", Subjects.ORDERS_ENDED + ".>");
+  /** Orders ends an order whose event was dead-lettered (raw messages: the runner does not decode them). */
+  public static final ConsumerSpec ORDERS_DLQ = new ConsumerSpec(DLQ, "orders-dlq", Subjects.DLQ + ".>");
   public static final ConsumerSpec NOTIFICATIONS_ENDED = new ConsumerSpec(ORDERS, "notifications-ended", Subjects.ORDERS_ENDED + ".>");
   public static final ConsumerSpec AUDIT_ORDERS = new ConsumerSpec(ORDERS, "audit-orders", "orderflow.orders.>");
   public static final ConsumerSpec AUDIT_INVENTORY = new ConsumerSpec(INVENTORY, "audit-inventory", "orderflow.inventory.>");
@@ -52,8 +56,8 @@ public final class Topology {
   public static final ConsumerSpec AUDIT_NOTIFICATIONS = new ConsumerSpec(NOTIFICATIONS, "audit-notifications", "orderflow.notifications.>");
 
   /** The consumers that handle order events; each also has a replay consumer ({@link #replayOf}). */
-  public static final List<ConsumerSpec> EVENT_CONSUMERS = List.of(INVENTORY_ORDERS, PAYMENTS_RESERVED, ORDERS_REJECTED,
-      ORDERS_PAYMENTS, NOTIFICATIONS_ENDED, AUDIT_ORDERS, AUDIT_INVENTORY, AUDIT_PAYMENTS, AUDIT_NOTIFICATIONS);
+  public static final List<ConsumerSpec> EVENT_CONSUMERS = List.of(INVENTORY_ORDERS, PAYMENTS_RESERVED, PAYMENTS_ENDED,
+      ORDERS_REJECTED, ORDERS_PAYMENTS, NOTIFICATIONS_ENDED, AUDIT_ORDERS, AUDIT_INVENTORY, AUDIT_PAYMENTS, AUDIT_NOTIFICATIONS);
 
   /** The replay consumer of an event consumer: it receives only what the DLQ admin replays to that consumer. */
   public static ConsumerSpec replayOf(ConsumerSpec spec) {
@@ -66,7 +70,7 @@ public final class Topology {
   }
 
   public static final List<ConsumerSpec> CONSUMERS = java.util.stream.Stream.concat(EVENT_CONSUMERS.stream(),
-      EVENT_CONSUMERS.stream().map(Topology::replayOf)).toList();
+      java.util.stream.Stream.concat(EVENT_CONSUMERS.stream().map(Topology::replayOf), java.util.stream.Stream.of(ORDERS_DLQ))).toList();
 
   public static final BucketSpec CATALOG = new BucketSpec("CATALOG", Duration.ZERO, "inventory's published catalog (sku -> price, active), read by orders");
   public static final BucketSpec ORDERS_VIEW = new BucketSpec("ORDERS_VIEW", Duration.ZERO, "orders' projection, key <customerId>.<orderId>");
