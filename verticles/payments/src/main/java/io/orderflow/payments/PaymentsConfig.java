@@ -9,7 +9,8 @@ import java.time.Duration;
  * The payments service's settings: where the gateway is ({@code psp.url}, env {@code ORDERFLOW_PSP_URL})
  * and how long one charge call may take ({@code payments.gateway-timeout}).
  */
-public record PaymentsConfig(String pspUrl, Duration gatewayTimeout) {
+public record PaymentsConfig(String pspUrl, Duration gatewayTimeout, int breakerMaxFailures, Duration breakerResetTimeout,
+                             int gatewayRetries) {
   public static final String DEFAULT_PSP_URL = "http://127.0.0.1:8090";
   public static final Duration DEFAULT_GATEWAY_TIMEOUT = Duration.ofSeconds(5);
 
@@ -23,7 +24,10 @@ public record PaymentsConfig(String pspUrl, Duration gatewayTimeout) {
 
   public static PaymentsConfig from(Settings settings) {
     return new PaymentsConfig(settings.string("psp.url", DEFAULT_PSP_URL),
-        settings.duration("payments.gateway-timeout", DEFAULT_GATEWAY_TIMEOUT));
+        settings.duration("payments.gateway-timeout", DEFAULT_GATEWAY_TIMEOUT),
+        settings.integer("payments.breaker.max-failures", 5),
+        settings.duration("payments.breaker.reset-timeout", Duration.ofSeconds(10)),
+        settings.integer("payments.gateway-retries", 2));
   }
 
   private static void requireHttpUrl(String url) {

@@ -1,6 +1,13 @@
 package io.orderflow.payments;
 
+import io.orderflow.codecs.Envelope;
+import io.orderflow.codecs.Event;
+import io.orderflow.payments.gateway.GatewayBreaker;
 import io.orderflow.payments.gateway.PaymentGatewayClient;
+import io.vertx.circuitbreaker.CircuitBreakerState;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.orderflow.runtime.OrderflowService;
 import io.orderflow.runtime.ServiceContext;
 import io.orderflow.runtime.Topology;
@@ -13,6 +20,8 @@ import java.util.List;
  * the payment token arrives through the short-lived PAYMENT_TOKENS bucket and is never logged or published.
  */
 public final class PaymentsService implements OrderflowService {
+  private static final Logger LOG = LoggerFactory.getLogger(PaymentsService.class);
+
   @Override
   public String name() {
     return "payments";
@@ -26,9 +35,28 @@ public final class PaymentsService implements OrderflowService {
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
-    ctx.requires(List.of(Topology.INVENTORY, Topology.PAYMENTS), List.of(Topology.PAYMENTS_RESERVED),
-        List.of(Topology.PAYMENT_TOKENS));
-    var gateway = new PaymentGatewayClient(ctx.vertx(), config.pspUrl(), config.gatewayTimeout());
-    return ctx.consume(Topology.PAYMENTS_RESERVED, new StockReservedHandler(ctx.bridge(), gateway)).mapEmpty();
+    ctx.requires(List.of(Topology.INVENTORY, Topology.PAYMENTS, Topology.ORDERS, Topology.SYSTEM),
+        List.of(Topology.PAYMENTS_RESERVED, Topology.PAYMENTS_ENDED), List.of(Topology.PAYMENT_TOKENS));
+    var client = new PaymentGatewayClient(ctx.vertx(), config.pspUrl(), config.gatewayTimeout());
+    var runner = new java.util.concurrent.atomic.AtomicReference<io.orderflow.runtime.ConsumerRunner>();
+    var gateway = new GatewayBreaker(ctx.vertx(), client, config.breakerMaxFailures(), config.breakerResetTimeout(),
+        config.gatewayRetries(), state -> breakerChanged(ctx, state, runner.get()));
+    return ctx.runner(Topology.PAYMENTS_RESERVED, new StockReservedHandler(ctx.bridge(), gateway))
+        .onSuccess(runner::set)
+        .compose(r -> ctx.consume(Topology.PAYMENTS_ENDED, new VoidHandler(ctx.bridge(), gateway)))
+        .mapEmpty();
+  }
+
+  /**
+   * While the gateway is out, the payment consumer stops pulling: orders wait in JetStream without
+   * spending delivery attempts, and resume when the breaker closes. Every transition is an event.
+   */
+  private static void breakerChanged(ServiceContext ctx, CircuitBreakerState state, io.orderflow.runtime.ConsumerRunner runner) {
+    if (runner != null) {
+      if (state == CircuitBreakerState.OPEN) runner.pause();
+      if (state == CircuitBreakerState.CLOSED) runner.resume();
+    }
+    var event = Envelope.of(new Event.BreakerChanged(GatewayBreaker.NAME, state.name(), ctx.instanceId()), Instant.now(), null, null);
+    ctx.bridge().publish(event).onFailure(e -> LOG.warn("breaker event not published: {}", e.toString()));
   }
 }

@@ -5,7 +5,7 @@ import io.orderflow.codecs.Event;
 import io.orderflow.codecs.Subjects;
 import io.orderflow.payments.domain.ChargeRequest;
 import io.orderflow.payments.domain.PaymentDecision;
-import io.orderflow.payments.gateway.PaymentGatewayClient;
+import io.orderflow.payments.gateway.GatewayBreaker;
 import io.orderflow.runtime.Delivery;
 import io.orderflow.runtime.EventHandler;
 import io.orderflow.runtime.JetStreamBridge;
@@ -22,16 +22,18 @@ import org.slf4j.LoggerFactory;
  * Charges a reserved order once and publishes the decision. Idempotency is folded into the service's own
  * state: the PAYMENTS stream's event for the order is its payment record, looked up before charging, so a
  * redelivered or duplicated StockReserved never reaches the gateway again. Between the charge and the
- * publish (a crash, a failed publish) the retry does call the gateway again, with the same idempotency key,
- * and the gateway replays its first answer instead of charging twice.
+ * publish (a crash, a failed publish) the redelivery first asks the gateway for the charge made under the
+ * order's key and charges only if there is none, so not even a gateway that lost its idempotency cache
+ * charges twice. An order that already ended (cancelled after a dead letter) or whose charge was voided is
+ * never charged. A gateway outage is not the message's fault: it waits in the stream (RetryLater).
  */
 final class StockReservedHandler implements EventHandler {
   private static final Logger LOG = LoggerFactory.getLogger(StockReservedHandler.class);
 
   private final JetStreamBridge bridge;
-  private final PaymentGatewayClient gateway;
+  private final GatewayBreaker gateway;
 
-  StockReservedHandler(JetStreamBridge bridge, PaymentGatewayClient gateway) {
+  StockReservedHandler(JetStreamBridge bridge, GatewayBreaker gateway) {
     this.bridge = bridge;
     this.gateway = gateway;
   }
@@ -43,10 +45,20 @@ final class StockReservedHandler implements EventHandler {
       LOG.warn("ignoring {} {}: payments reacts to StockReserved only", trigger.type(), trigger.id());
       return Future.succeededFuture();
     }
-    return bridge.lastEvent(Topology.PAYMENTS, Subjects.PAYMENTS + "." + reserved.orderId())
-        .compose(record -> decided(record, reserved)
-            ? Future.succeededFuture()
-            : decide(reserved).compose(outcome -> publish(outcome, trigger)));
+    String orderId = reserved.orderId();
+    var record = bridge.lastEvent(Topology.PAYMENTS, Subjects.PAYMENTS + "." + orderId);
+    var voided = bridge.lastEvent(Topology.PAYMENTS, Subjects.PAYMENTS_VOIDED + "." + orderId);
+    var ended = bridge.lastEvent(Topology.ORDERS, Subjects.ORDERS_ENDED + "." + orderId);
+    return Future.all(record, voided, ended).compose(all -> {
+      if (decided(record.result(), reserved)) return Future.succeededFuture();
+      if (voided.result().isPresent() || ended.result().isPresent()) {
+        LOG.info("order {}: already ended, not charging", orderId);
+        return Future.succeededFuture();
+      }
+      return decide(reserved, delivery.redelivered()).compose(outcome -> publish(outcome, trigger));
+    }).recover(e -> GatewayBreaker.isOutage(e)
+        ? Future.<Void>failedFuture(new EventHandler.RetryLater("payment gateway unavailable: " + e.getMessage(), gateway.retryDelayMillis()))
+        : Future.failedFuture(e));
   }
 
   private static boolean decided(Optional<StoredEvent> record, Event.StockReserved reserved) {
@@ -63,7 +75,7 @@ final class StockReservedHandler implements EventHandler {
     return decided;
   }
 
-  private Future<Event> decide(Event.StockReserved reserved) {
+  private Future<Event> decide(Event.StockReserved reserved, boolean redelivered) {
     return bridge.kvGet(Topology.PAYMENT_TOKENS, reserved.orderId()).compose(entry -> {
       Optional<String> token = entry.map(e -> new String(e.value(), StandardCharsets.UTF_8)).filter(t -> !t.isBlank());
       if (token.isEmpty()) {
@@ -76,7 +88,7 @@ final class StockReservedHandler implements EventHandler {
             }));
       }
       ChargeRequest request = ChargeRequest.forReservation(reserved, token.get());
-      return gateway.charge(request).map(result -> PaymentDecision.outcome(reserved, result));
+      return gateway.charge(request, redelivered).map(result -> PaymentDecision.outcome(reserved, result));
     });
   }
 

@@ -1,9 +1,8 @@
 package io.orderflow.runtime;
 
-import io.nats.client.ConsumerContext;
+import io.nats.client.ConsumeOptions;
 import io.nats.client.Message;
 import io.nats.client.MessageConsumer;
-import io.nats.client.ConsumeOptions;
 import io.orderflow.codecs.Decoded;
 import io.orderflow.codecs.EventCodec;
 import io.vertx.core.Context;
@@ -11,45 +10,58 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one durable pull consumer: jnats delivers on its own threads, each message hops onto this
- * verticle's (worker) context, is decoded and handed to the handler; the message is acked only after the
- * handler's future succeeds. Undecodable messages and messages that keep failing go to the DLQ and are
- * terminated, so they never loop or block the messages behind them. The in-flight count is bounded by the
- * consumer's MaxAckPending and the small pull batch.
+ * Runs one durable pull consumer (and its replay consumer, which receives only what the DLQ admin sends
+ * back to it): jnats delivers on its own threads, each message hops onto this verticle's (worker) context,
+ * is decoded and handed to the handler; the message is acked only after the handler's future succeeds.
+ * Undecodable messages and messages that keep failing go to the DLQ and are terminated, so they never loop
+ * or block the messages behind them. A {@link EventHandler.RetryLater} (an outage: not the message's
+ * fault) never counts towards dead-lettering. The in-flight count is bounded by MaxAckPending and the
+ * small pull batch. A watchdog restarts a consumer that went silent while work is pending (jnats'
+ * consume() can stay idle after a failed re-subscribe).
  */
 public final class ConsumerRunner extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ConsumerRunner.class);
 
   /** How the runner pulls and retries; see {@code consumer.*} settings. */
   public record Options(int batchSize, int maxAttempts, int maxDeliver, Duration baseBackoff, Duration maxBackoff,
-                        Duration drainTimeout) {
+                        Duration drainTimeout, Duration watchdog) {
     public static Options from(Settings s) {
       return new Options(s.integer("consumer.batch", 64), s.integer("consumer.max-attempts", 10),
           Provisioner.ConsumerSettings.from(s).maxDeliver(),
           s.duration("consumer.backoff", Duration.ofMillis(200)), s.duration("consumer.max-backoff", Duration.ofSeconds(10)),
-          ServiceHost.shutdownTimeout(s).dividedBy(2));
+          ServiceHost.shutdownTimeout(s).dividedBy(2), s.duration("consumer.watchdog", Duration.ofSeconds(15)));
     }
   }
 
   private final JetStreamBridge bridge;
   private final Topology.ConsumerSpec spec;
+  private final List<Topology.ConsumerSpec> sources;
   private final EventHandler handler;
   private final Options options;
   private final DeadLetters deadLetters;
-  private MessageConsumer consumer;
+  private final List<MessageConsumer> consumers = new ArrayList<>();
+  /** Per stream sequence: how many deliveries ended in RetryLater (an outage), so they are not counted as failures. */
+  private final Map<Long, Integer> waits = new HashMap<>();
   private Context context;
   private int inFlight;
   private boolean stopping;
+  private boolean paused;
+  private long lastMessageAt = System.currentTimeMillis();
   private Promise<Void> drained;
 
   public ConsumerRunner(JetStreamBridge bridge, Topology.ConsumerSpec spec, Options options, EventHandler handler) {
     this.bridge = bridge;
     this.spec = spec;
+    this.sources = Topology.EVENT_CONSUMERS.contains(spec) ? List.of(spec, Topology.replayOf(spec)) : List.of(spec);
     this.options = options;
     this.handler = handler;
     this.deadLetters = new DeadLetters(bridge);
@@ -58,12 +70,26 @@ public final class ConsumerRunner extends VerticleBase {
   @Override
   public Future<?> start() {
     context = vertx.getOrCreateContext();
-    return bridge.blocking(() -> {
-      ConsumerContext cc = bridge.connection().getConsumerContext(spec.stream(), spec.durable());
-      consumer = cc.consume(ConsumeOptions.builder().batchSize(options.batchSize()).build(),
-          msg -> context.runOnContext(v -> handle(msg)));
-      LOG.info("consuming {} on {} ({}), deployment {}", spec.durable(), spec.stream(), spec.filter(), context.deploymentID());
-      return null;
+    vertx.setPeriodic(options.watchdog().toMillis(), id -> watchdog());
+    return pull().onSuccess(v -> LOG.info("consuming {} on {} ({})", spec.durable(), spec.stream(), spec.filter()));
+  }
+
+  /** Stops pulling without settling anything: messages wait in the stream (e.g. while a circuit breaker is open). */
+  public void pause() {
+    context.runOnContext(v -> {
+      if (paused || stopping) return;
+      paused = true;
+      LOG.info("{}: paused", spec.durable());
+      stopPulling();
+    });
+  }
+
+  public void resume() {
+    context.runOnContext(v -> {
+      if (!paused || stopping) return;
+      paused = false;
+      LOG.info("{}: resumed", spec.durable());
+      pull();
     });
   }
 
@@ -73,30 +99,61 @@ public final class ConsumerRunner extends VerticleBase {
    */
   @Override
   public Future<?> stop() {
-    if (consumer == null) return Future.succeededFuture();
     stopping = true;
-    return bridge.blocking(() -> {
-      consumer.stop();
-      return null;
-    }).compose(v -> {
+    return stopPulling().compose(v -> {
       Promise<Void> p = Promise.promise();
-      context.runOnContext(x -> {
-        if (inFlight == 0) {
-          p.complete();
-          return;
-        }
-        drained = p;
-        // Bounded: a handler that never completes must not hold the process; its message is redelivered.
-        vertx.setTimer(options.drainTimeout().toMillis(), id -> {
-          if (p.tryComplete()) LOG.warn("{}: stopped with {} message(s) still in flight", spec.durable(), inFlight);
-        });
+      if (inFlight == 0) return Future.succeededFuture();
+      drained = p;
+      // Bounded: a handler that never completes must not hold the process; its message is redelivered.
+      vertx.setTimer(options.drainTimeout().toMillis(), id -> {
+        if (p.tryComplete()) LOG.warn("{}: stopped with {} message(s) still in flight", spec.durable(), inFlight);
       });
       return p.future();
     });
   }
 
+  private Future<Void> pull() {
+    return bridge.blocking(() -> {
+      List<MessageConsumer> started = new ArrayList<>();
+      for (Topology.ConsumerSpec source : sources) {
+        var cc = bridge.connection().getConsumerContext(source.stream(), source.durable());
+        started.add(cc.consume(ConsumeOptions.builder().batchSize(options.batchSize()).build(),
+            msg -> context.runOnContext(v -> handle(msg))));
+      }
+      return started;
+    }).map(started -> {
+      consumers.addAll(started);
+      lastMessageAt = System.currentTimeMillis();
+      return null;
+    });
+  }
+
+  private Future<Void> stopPulling() {
+    List<MessageConsumer> running = List.copyOf(consumers);
+    consumers.clear();
+    if (running.isEmpty()) return Future.succeededFuture();
+    return bridge.blocking(() -> {
+      for (MessageConsumer c : running) c.stop();
+      return null;
+    });
+  }
+
+  /** Restarts pulling when the consumer has work pending but nothing arrived for a while. */
+  private void watchdog() {
+    if (paused || stopping || consumers.isEmpty() || inFlight > 0) return;
+    if (System.currentTimeMillis() - lastMessageAt < options.watchdog().toMillis()) return;
+    bridge.blocking(() -> bridge.management().getConsumerInfo(spec.stream(), spec.durable()).getNumPending())
+        .onSuccess(pending -> {
+          if (pending == 0 || paused || stopping || System.currentTimeMillis() - lastMessageAt < options.watchdog().toMillis()) return;
+          LOG.warn("{}: {} message(s) pending but nothing delivered for {} s: restarting the consumer",
+              spec.durable(), pending, options.watchdog().toSeconds());
+          stopPulling().onComplete(ar -> pull());
+        });
+  }
+
   private void handle(Message msg) {
-    if (stopping) {
+    lastMessageAt = System.currentTimeMillis();
+    if (stopping || paused) {
       msg.nak();
       return;
     }
@@ -126,26 +183,29 @@ public final class ConsumerRunner extends VerticleBase {
   }
 
   private Future<Void> settle(Message msg, Throwable failure) {
+    long seq = msg.metaData().streamSequence();
     if (failure == null) {
+      waits.remove(seq);
       msg.ack();
       return Future.succeededFuture();
     }
-    long delivered = msg.metaData().deliveredCount();
-    if (delivered >= options.maxDeliver() - 1) {
-      // The server gives up after MaxDeliver and would drop the message silently: dead-letter it first.
-      LOG.error("{}: {} delivered {} times, dead-lettering: {}", spec.durable(), msg.getSubject(), delivered, failure.toString());
-      return deadLetter(msg, failure.toString());
-    }
     if (failure instanceof EventHandler.RetryLater r) {
+      if (waits.size() > 100_000) waits.clear(); // settled elsewhere (another instance); forgetting only adds attempts
+      waits.merge(seq, 1, Integer::sum);
       msg.nakWithDelay(Duration.ofMillis(r.delayMillis()));
       return Future.succeededFuture();
     }
-    if (delivered >= options.maxAttempts()) {
-      LOG.error("{}: {} failed {} times, dead-lettering: {}", spec.durable(), msg.getSubject(), delivered, failure.toString());
+    long delivered = msg.metaData().deliveredCount();
+    long attempts = delivered - waits.getOrDefault(seq, 0);
+    boolean serverGivesUp = options.maxDeliver() > 0 && delivered >= options.maxDeliver() - 1;
+    if (attempts >= options.maxAttempts() || serverGivesUp) {
+      // Dead-letter before the server's MaxDeliver, which would drop the message silently.
+      LOG.error("{}: {} failed {} times, dead-lettering: {}", spec.durable(), msg.getSubject(), attempts, failure.toString());
+      waits.remove(seq);
       return deadLetter(msg, failure.toString());
     }
-    LOG.warn("{}: {} failed (attempt {}), retrying: {}", spec.durable(), msg.getSubject(), delivered, failure.toString());
-    msg.nakWithDelay(backoff(delivered));
+    LOG.warn("{}: {} failed (attempt {}), retrying: {}", spec.durable(), msg.getSubject(), attempts, failure.toString());
+    msg.nakWithDelay(backoff(attempts));
     return Future.succeededFuture();
   }
 
@@ -158,7 +218,7 @@ public final class ConsumerRunner extends VerticleBase {
 
   /** Exponential backoff with full jitter, capped. */
   private Duration backoff(long attempt) {
-    long base = options.baseBackoff().toMillis() << Math.min(attempt - 1, 16);
+    long base = options.baseBackoff().toMillis() << Math.min(Math.max(attempt - 1, 0), 16);
     long capped = Math.min(base, options.maxBackoff().toMillis());
     return Duration.ofMillis(capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1));
   }

@@ -76,8 +76,29 @@ public final class JetStreamBridge {
   }
 
   public Future<PublishAck> publishRaw(String subject, Headers headers, byte[] data, PublishOptions options) {
+    if (!connected()) return disconnected();
     Message msg = NatsMessage.builder().subject(subject).headers(headers).data(data).build();
     return fromStage(() -> js.publishAsync(msg, options));
+  }
+
+  /**
+   * While the connection is down, calls fail at once instead of queueing in jnats' reconnect buffer: an
+   * HTTP client gets a fast 503 and retries with its Idempotency-Key, a handler's message is redelivered,
+   * and every retried publish carries the same Nats-Msg-Id.
+   */
+  public boolean connected() {
+    return connection.getStatus() == Connection.Status.CONNECTED;
+  }
+
+  private <T> Future<T> disconnected() {
+    return Future.failedFuture(new Unavailable("NATS connection is " + connection.getStatus()));
+  }
+
+  /** The broker cannot be reached right now; the HTTP edge answers 503 with Retry-After. */
+  public static final class Unavailable extends IllegalStateException {
+    public Unavailable(String message) {
+      super(message);
+    }
   }
 
   /** The last event on a subject of a stream (a direct lookup, no consumer), or empty. */
@@ -160,6 +181,7 @@ public final class JetStreamBridge {
 
   /** Runs a blocking jnats call on the worker pool (unordered: calls are independent). */
   public <T> Future<T> blocking(Callable<T> call) {
+    if (!connected()) return disconnected();
     return vertx.executeBlocking(call, false);
   }
 

@@ -25,11 +25,15 @@ public final class Provisioner {
   private static final Logger LOG = LoggerFactory.getLogger(Provisioner.class);
   private static final int NOT_FOUND = 10059;
 
-  /** How consumers behave; see the README's consumer table for why these values. */
+  /**
+   * How consumers behave; see the README's consumer table for why these values. MaxDeliver is unlimited
+   * (-1) by default: the application dead-letters real failures itself, and an outage, however long,
+   * must never make the server drop a message.
+   */
   public record ConsumerSettings(Duration ackWait, int maxDeliver, int maxAckPending) {
     public static ConsumerSettings from(Settings s) {
       return new ConsumerSettings(s.duration("consumer.ack-wait", Duration.ofSeconds(30)),
-          s.integer("consumer.max-deliver", 50), s.integer("consumer.max-ack-pending", 1000));
+          s.integer("consumer.max-deliver", -1), s.integer("consumer.max-ack-pending", 1000));
     }
   }
 

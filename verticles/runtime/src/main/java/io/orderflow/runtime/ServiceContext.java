@@ -77,6 +77,14 @@ public final class ServiceContext {
     return d;
   }
 
+  /** Like {@link #consume}, but hands back the runner so the service can pause and resume it. */
+  public Future<ConsumerRunner> runner(Topology.ConsumerSpec spec, EventHandler handler) {
+    ConsumerRunner runner = new ConsumerRunner(bridge, spec, ConsumerRunner.Options.from(settings), handler);
+    Future<String> d = vertx.deployVerticle(runner, new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER));
+    lifecycle.consumer(d);
+    return d.map(id -> runner);
+  }
+
   /**
    * Runs consumers only while this instance holds the named lease: the single-writer services. The lease
    * is asked for only when {@code mayLead} says the instance is ready, and given up on shutdown after the

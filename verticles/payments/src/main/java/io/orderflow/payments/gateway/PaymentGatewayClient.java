@@ -69,6 +69,20 @@ public final class PaymentGatewayClient {
         });
   }
 
+  /** Takes a charge back ({@code POST /v1/charges/{id}/void}); voiding twice is harmless. */
+  public Future<Void> voidCharge(String chargeId) {
+    return client.postAbs(chargesUrl + "/" + chargeId + "/void")
+        .timeout(timeoutMillis)
+        .send()
+        .recover(e -> Future.failedFuture(GatewayFailure.outage("gateway void failed: " + e, 0, e)))
+        .compose(response -> {
+          int status = response.statusCode();
+          if (status == 200 || status == 201) return Future.<Void>succeededFuture();
+          if (status >= 500 || status == 429) return Future.failedFuture(GatewayFailure.outage("gateway answered " + status, status, null));
+          return Future.failedFuture(GatewayFailure.rejected("gateway refused to void " + chargeId + ": " + status, status));
+        });
+  }
+
   private static Future<ChargeResult> result(HttpResponse<Buffer> response) {
     int status = response.statusCode();
     if (status >= 500 || status == 429) {
