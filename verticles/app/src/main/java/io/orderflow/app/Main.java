@@ -95,6 +95,8 @@ public final class Main {
         LOG.warn("unclean stop: {}", e.toString());
       } finally {
         stopped.countDown();
+        // A clean stop on SIGTERM exits 0 (not the JVM's 143): the orchestrator sees a graceful shutdown.
+        Runtime.getRuntime().halt(0);
       }
     }, "orderflow-shutdown"));
     stopped.await();
