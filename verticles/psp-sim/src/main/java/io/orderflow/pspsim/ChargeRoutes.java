@@ -4,6 +4,7 @@ import io.orderflow.pspsim.domain.Charge;
 import io.orderflow.pspsim.domain.ChargeProcessor;
 import io.orderflow.pspsim.domain.ChargeRequest;
 import io.orderflow.pspsim.domain.ChargeResult;
+import io.orderflow.pspsim.domain.FaultPolicy.Operation;
 import io.orderflow.pspsim.domain.InvalidChargeRequest;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
@@ -13,7 +14,7 @@ import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code /v1/charges}: turns HTTP into {@link ChargeProcessor} calls and results back into HTTP. */
+/** {@code /v1/charges}: turns HTTP into {@link ChargeProcessor} calls and results back into HTTP, under the faults. */
 final class ChargeRoutes {
 
   static final String IDEMPOTENCY_KEY = "Idempotency-Key";
@@ -23,76 +24,109 @@ final class ChargeRoutes {
   private static final Logger log = LoggerFactory.getLogger(ChargeRoutes.class);
 
   private final ChargeProcessor processor;
+  private final FaultInjector faults;
 
-  ChargeRoutes(ChargeProcessor processor) {
+  ChargeRoutes(ChargeProcessor processor, FaultInjector faults) {
     this.processor = processor;
+    this.faults = faults;
   }
 
   /** {@code POST /v1/charges}: validate, charge (or replay), respond. */
   void create(RoutingContext ctx) {
     String key = ctx.request().getHeader(IDEMPOTENCY_KEY);
-    if (key == null || key.isBlank() || key.length() > MAX_KEY_LENGTH) {
-      Problem.missingIdempotencyKey().send(ctx);
-      return;
+    faults.apply(ctx, Operation.WRITE, () -> charge(key, ctx.body()), () -> {
+      if (usable(key)) {
+        processor.requestRefused(key);
+      }
+    });
+  }
+
+  /** {@code GET /v1/charges?idempotencyKey=K}: the charge made for a key, so clients can resolve unknown outcomes. */
+  void findByIdempotencyKey(RoutingContext ctx) {
+    faults.apply(ctx, Operation.READ, () -> lookup(ctx.queryParams().get("idempotencyKey")));
+  }
+
+  private Reply charge(String key, RequestBody body) {
+    if (!usable(key)) {
+      return Problem.missingIdempotencyKey()::send;
     }
     ChargeRequest request;
     try {
-      request = parse(ctx.body());
+      request = parse(body);
     } catch (InvalidChargeRequest e) {
-      Problem.invalidRequest(e.getMessage()).send(ctx);
-      return;
+      return Problem.invalidRequest(e.getMessage())::send;
     }
-    respond(ctx, processor.charge(key, request));
+    return reply(faults.honoursIdempotencyKey()
+        ? processor.charge(key, request)
+        : processor.chargeIgnoringKey(key, request));
   }
 
-  /** {@code GET /v1/charges?idempotencyKey=K}: the charge attempt made for a key, so clients can resolve unknown outcomes. */
-  void findByIdempotencyKey(RoutingContext ctx) {
-    String key = ctx.queryParams().get("idempotencyKey");
+  private Reply lookup(String key) {
     if (key == null || key.isBlank()) {
-      Problem.invalidRequest("the idempotencyKey query parameter is required").send(ctx);
-      return;
+      return Problem.invalidRequest("the idempotencyKey query parameter is required")::send;
     }
-    processor.chargeFor(key).ifPresentOrElse(
-        charge -> ctx.json(toJson(charge)),
-        () -> Problem.noChargeForKey(key).send(ctx));
+    return processor.chargeFor(key)
+        .<Reply>map(charge -> {
+          JsonObject json = toJson(charge);
+          return ctx -> ctx.json(json);
+        })
+        .orElseGet(() -> Problem.noChargeForKey(key)::send);
   }
 
-  private static void respond(RoutingContext ctx, ChargeResult result) {
-    switch (result) {
+  private Reply reply(ChargeResult result) {
+    return switch (result) {
       case ChargeResult.Attempted(Charge charge) -> {
-        log.debug("charge {} for key {}: {} {} {}", charge.id(), charge.idempotencyKey(), outcome(charge),
+        log.debug("charge {} for key {}: {} {} {}", charge.id(), charge.idempotencyKey(), status(charge),
             charge.amountCents(), charge.currency());
-        send(ctx, charge);
+        yield send(charge);
       }
       case ChargeResult.Replayed(Charge charge) -> {
-        log.debug("replayed charge {} for key {}: {}", charge.id(), charge.idempotencyKey(), outcome(charge));
-        ctx.response().putHeader(IDEMPOTENT_REPLAYED, "true");
-        send(ctx, charge);
+        log.debug("replayed charge {} for key {}: {}", charge.id(), charge.idempotencyKey(), status(charge));
+        Reply send = send(charge);
+        yield ctx -> {
+          ctx.response().putHeader(IDEMPOTENT_REPLAYED, "true");
+          send.send(ctx);
+        };
       }
       case ChargeResult.KeyReused(String key) -> {
         log.debug("key {} reused with different parameters: rejected", key);
-        Problem.idempotencyKeyReused(key).send(ctx);
+        yield Problem.idempotencyKeyReused(key)::send;
       }
-    }
+    };
   }
 
-  private static void send(RoutingContext ctx, Charge charge) {
-    ctx.response().setStatusCode(charge.succeeded() ? 201 : 402);
-    ctx.json(toJson(charge));
+  private Reply send(Charge charge) {
+    JsonObject json = toJson(charge);
+    return ctx -> {
+      ctx.response().setStatusCode(charge.succeeded() ? 201 : 402);
+      ctx.json(json);
+    };
   }
 
-  static JsonObject toJson(Charge charge) {
+  private JsonObject toJson(Charge charge) {
+    return toJson(charge, status(charge));
+  }
+
+  /** A charge as the API shows it, with its current status: succeeded, declined or voided. */
+  static JsonObject toJson(Charge charge, String status) {
     JsonObject json = new JsonObject()
         .put("id", charge.id())
-        .put("status", outcome(charge))
+        .put("status", status)
         .put("amountCents", charge.amountCents())
         .put("currency", charge.currency())
         .put("idempotencyKey", charge.idempotencyKey());
     return charge.succeeded() ? json : json.put("declineCode", charge.declineCode());
   }
 
-  private static String outcome(Charge charge) {
-    return charge.succeeded() ? "succeeded" : "declined";
+  private String status(Charge charge) {
+    if (!charge.succeeded()) {
+      return "declined";
+    }
+    return processor.isVoided(charge) ? "voided" : "succeeded";
+  }
+
+  private static boolean usable(String key) {
+    return key != null && !key.isBlank() && key.length() <= MAX_KEY_LENGTH;
   }
 
   private static ChargeRequest parse(RequestBody body) {

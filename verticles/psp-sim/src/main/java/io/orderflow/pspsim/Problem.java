@@ -1,6 +1,7 @@
 package io.orderflow.pspsim;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.orderflow.pspsim.domain.FaultMode;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
@@ -31,6 +32,21 @@ record Problem(String type, String title, int status, String detail) {
   static Problem noChargeForKey(String key) {
     return new Problem(TYPE_PREFIX + "no-charge", "No charge for idempotency key", 404,
         "no charge was made with idempotency key '" + key + "'");
+  }
+
+  static Problem unknownCharge(String chargeId) {
+    return new Problem(TYPE_PREFIX + "unknown-charge", "Unknown charge", 404, "no charge has id '" + chargeId + "'");
+  }
+
+  static Problem chargeNotVoidable(String chargeId) {
+    return new Problem(TYPE_PREFIX + "charge-not-voidable", "Charge not voidable", 409,
+        "charge '" + chargeId + "' was declined: no money moved, so there is nothing to void");
+  }
+
+  /** What every {@code /v1} request gets while a fault makes the gateway refuse it. */
+  static Problem unavailable(FaultMode mode) {
+    return new Problem(TYPE_PREFIX + "unavailable", "Gateway unavailable", 503,
+        "psp-sim is injecting the fault '" + mode.code() + "': nothing was done, retry later");
   }
 
   /** A plain HTTP error with no meaning beyond its status code (RFC 9457 "about:blank"). */

@@ -14,6 +14,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>All state lives in this instance and is touched only from its event loop, which is what guarantees that
  * concurrent requests with one idempotency key charge at most once: deploy exactly one instance.
+ *
+ * <p>{@code POST /admin/faults} makes the {@code /v1} API misbehave on purpose (down, slow, flaky, charging
+ * without answering, forgetting idempotency keys), so that clients can be tested against a failing gateway.
  */
 public final class PspSimVerticle extends VerticleBase {
 
@@ -57,11 +60,18 @@ public final class PspSimVerticle extends VerticleBase {
   }
 
   private Router router() {
-    ChargeRoutes charges = new ChargeRoutes(processor);
-    AdminRoutes admin = new AdminRoutes(processor);
+    FaultInjector faults = new FaultInjector(vertx);
+    ChargeRoutes charges = new ChargeRoutes(processor, faults);
+    VoidRoutes voids = new VoidRoutes(processor, faults);
+    FaultRoutes faultRoutes = new FaultRoutes(faults);
+    AdminRoutes admin = new AdminRoutes(processor, faults);
+    BodyHandler body = BodyHandler.create().setBodyLimit(MAX_BODY_BYTES);
     Router router = Router.router(vertx);
-    router.post("/v1/charges").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES)).handler(charges::create);
+    router.post("/v1/charges").handler(body).handler(charges::create);
     router.get("/v1/charges").handler(charges::findByIdempotencyKey);
+    router.post("/v1/charges/:chargeId/void").handler(voids::voidCharge);
+    router.get("/admin/faults").handler(faultRoutes::show);
+    router.post("/admin/faults").handler(body).handler(faultRoutes::configure);
     router.get("/admin/ledger").handler(admin::ledger);
     router.delete("/admin/ledger").handler(admin::reset);
     router.get("/health").handler(admin::health);

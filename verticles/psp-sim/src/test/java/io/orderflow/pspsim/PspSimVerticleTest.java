@@ -196,10 +196,11 @@ class PspSimVerticleTest {
     assertThat(ledger()).isEqualTo(new JsonObject()
         .put("keys", new JsonObject()
             .put("order-1", new JsonObject().put("requests", 2).put("replays", 1)
-                .put("charges", new JsonArray().add(
-                    new JsonObject().put("id", chargeId).put("amountCents", 2500).put("currency", "EUR")))
-                .put("declines", 0)))
-        .put("declined", new JsonObject().put("keys", 1).put("requests", 1).put("replays", 0))
+                .put("charges", new JsonArray().add(new JsonObject()
+                    .put("id", chargeId).put("amountCents", 2500).put("currency", "EUR").put("voided", false)))
+                .put("declines", 0)
+                .put("failedRequests", 0)))
+        .put("declined", new JsonObject().put("keys", 1).put("requests", 1).put("replays", 0).put("failedRequests", 0))
         .put("totalCharges", 1)
         .put("totalAmountCents", 2500));
   }
@@ -213,7 +214,8 @@ class PspSimVerticleTest {
     assertThat(reset.statusCode()).isEqualTo(204);
     assertThat(ledger()).isEqualTo(
         new JsonObject().put("keys", new JsonObject())
-            .put("declined", new JsonObject().put("keys", 0).put("requests", 0).put("replays", 0))
+            .put("declined",
+                new JsonObject().put("keys", 0).put("requests", 0).put("replays", 0).put("failedRequests", 0))
             .put("totalCharges", 0).put("totalAmountCents", 0));
     HttpResponse<Buffer> again = charge("order-1", VISA_2500_EUR.copy().put("amountCents", 100));
     assertThat(again.statusCode()).isEqualTo(201);
@@ -239,8 +241,7 @@ class PspSimVerticleTest {
 
     Future<String> deployment = PspSimVerticle.deploy(vertx, taken);
 
-    assertThat(deployment.toCompletionStage().toCompletableFuture())
-        .failsWithin(5, TimeUnit.SECONDS);
+    PspSimHttp.assertFailsWith(deployment, java.io.IOException.class); // the port is taken
   }
 
   private HttpResponse<Buffer> charge(String idempotencyKey, JsonObject body) throws Exception {

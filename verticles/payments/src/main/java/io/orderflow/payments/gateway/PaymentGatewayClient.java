@@ -61,6 +61,10 @@ public final class PaymentGatewayClient {
         .compose(response -> {
           if (response.statusCode() == 404) return Future.succeededFuture(java.util.Optional.empty());
           JsonObject json = json(response);
+          if (response.statusCode() == 200 && json != null && "voided".equals(json.getString("status")) && json.getString("id") != null) {
+            // The charge happened (and was taken back since): report it, so voiding again is a no-op.
+            return Future.succeededFuture(java.util.Optional.of(new ChargeResult.Authorized(json.getString("id"))));
+          }
           if (response.statusCode() == 200 && json != null && "declined".equals(json.getString("status"))) {
             String code = json.getString("declineCode");
             return Future.succeededFuture(java.util.Optional.of(new ChargeResult.Declined(code == null ? "declined" : code)));

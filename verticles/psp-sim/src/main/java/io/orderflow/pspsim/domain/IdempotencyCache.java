@@ -26,6 +26,15 @@ public final class IdempotencyCache {
     }
   }
 
+  /**
+   * Records a charge made without honouring the key (a gateway that lost its cache): the key keeps its first
+   * successful charge, or else its first decline, which is what a lookup by key answers.
+   */
+  public void rememberRepeat(String idempotencyKey, ChargeRequest.Fingerprint fingerprint, Charge charge) {
+    entries.merge(idempotencyKey, new Entry(fingerprint, charge),
+        (earlier, repeat) -> !earlier.charge().succeeded() && repeat.charge().succeeded() ? repeat : earlier);
+  }
+
   public void clear() {
     entries.clear();
   }

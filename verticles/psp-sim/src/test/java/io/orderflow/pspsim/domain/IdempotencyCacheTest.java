@@ -32,4 +32,28 @@ class IdempotencyCacheTest {
     cache.clear();
     assertThat(cache.find("key-1")).isEmpty();
   }
+
+  @Test
+  void aRepeatIsRememberedForAKeyNotSeenBefore() {
+    cache.rememberRepeat("key-1", fingerprint, charge);
+    assertThat(cache.find("key-1").orElseThrow().charge()).isEqualTo(charge);
+  }
+
+  @Test
+  void aRepeatNeverReplacesASuccessfulCharge() {
+    cache.rememberRepeat("key-1", fingerprint, charge);
+    cache.rememberRepeat("key-1", fingerprint, new Charge("ch_2", "key-1", 2500, "EUR", null));
+    cache.rememberRepeat("key-1", fingerprint, new Charge("ch_3", "key-1", 2500, "EUR", "card_declined"));
+    assertThat(cache.find("key-1").orElseThrow().charge().id()).isEqualTo("ch_1");
+  }
+
+  @Test
+  void aSuccessfulRepeatReplacesADeclineButADeclineDoesNot() {
+    cache.rememberRepeat("key-1", fingerprint, new Charge("ch_1", "key-1", 2500, "EUR", "card_declined"));
+    cache.rememberRepeat("key-1", fingerprint, new Charge("ch_2", "key-1", 2500, "EUR", "insufficient_funds"));
+    assertThat(cache.find("key-1").orElseThrow().charge().id()).isEqualTo("ch_1");
+
+    cache.rememberRepeat("key-1", fingerprint, new Charge("ch_3", "key-1", 2500, "EUR", null));
+    assertThat(cache.find("key-1").orElseThrow().charge().id()).isEqualTo("ch_3");
+  }
 }
