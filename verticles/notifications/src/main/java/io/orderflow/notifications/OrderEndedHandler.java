@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
  * shows the notification step as completed. Addresses are personal data and are never logged.
  */
 final class OrderEndedHandler implements EventHandler {
+  private static final long OUTAGE_RETRY_MILLIS = 2_000;
   private static final Logger LOG = LoggerFactory.getLogger(OrderEndedHandler.class);
 
   private final JetStreamBridge bridge;
@@ -70,7 +71,17 @@ final class OrderEndedHandler implements EventHandler {
           new Event.NotificationSent(order, MailTemplates.SKIPPED_NO_CONTACT, MailTemplates.NO_MESSAGE));
     }
     return mailer.send(address.get(), mail)
+        .recover(e -> permanent(e) ? Future.failedFuture(e)
+            : Future.failedFuture(new RetryLater("mail server unavailable: " + e.getMessage(), OUTAGE_RETRY_MILLIS)))
         .map(v -> new Event.NotificationSent(order, mail.template(), mail.messageId()));
+  }
+
+  /**
+   * A mail server that refuses the message for good (5xx) is the message's problem: retried, then
+   * dead-lettered. Anything else (connection refused, timeout, 4xx) is an outage: the event waits.
+   */
+  private static boolean permanent(Throwable e) {
+    return e instanceof io.vertx.ext.mail.SMTPException smtp && smtp.isPermanent();
   }
 
   private Future<Void> publish(Event.NotificationSent sent, Envelope trigger) {
