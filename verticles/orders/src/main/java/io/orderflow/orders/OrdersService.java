@@ -3,15 +3,18 @@ package io.orderflow.orders;
 import io.orderflow.orders.domain.OrderView;
 import io.orderflow.orders.domain.PlaceOrder;
 import io.orderflow.orders.http.OrderRoutes;
+import io.orderflow.runtime.DeadLetterFollower;
 import io.orderflow.runtime.OrderflowService;
 import io.orderflow.runtime.ServiceContext;
 import io.orderflow.runtime.Topology;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.ThreadingModel;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** Orders: the HTTP API, OrderPlaced, the order projection and the saga's end (confirm or cancel). */
+/** Orders: the HTTP API, OrderPlaced, the order projection and the saga's end (confirm or cancel, also on a dead letter). */
 public final class OrdersService implements OrderflowService {
   @Override
   public String name() {
@@ -20,8 +23,8 @@ public final class OrdersService implements OrderflowService {
 
   @Override
   public Future<Void> start(ServiceContext ctx) {
-    ctx.requires(List.of(Topology.ORDERS, Topology.INVENTORY, Topology.PAYMENTS, Topology.NOTIFICATIONS),
-        List.of(Topology.ORDERS_REJECTED, Topology.ORDERS_PAYMENTS),
+    ctx.requires(List.of(Topology.ORDERS, Topology.INVENTORY, Topology.PAYMENTS, Topology.NOTIFICATIONS, Topology.DLQ),
+        List.of(Topology.ORDERS_REJECTED, Topology.ORDERS_PAYMENTS, Topology.ORDERS_DLQ),
         List.of(Topology.CATALOG, Topology.ORDERS_VIEW, Topology.PAYMENT_TOKENS, Topology.CONTACTS));
     var projection = new OrderProjection(ctx.bridge());
     var placement = new OrderPlacement(ctx.bridge(), projection, ctx.settings().duration("orders.idempotency-ttl", Duration.ofHours(24)));
@@ -43,7 +46,17 @@ public final class OrdersService implements OrderflowService {
         return reader.events(orderId);
       }
     }, ctx.settings().integer("orders.max-lines", 50)).mount(ctx.publicRouter());
-    var saga = new SagaHandler(ctx.bridge(), projection);
-    return Future.all(ctx.consume(Topology.ORDERS_REJECTED, saga), ctx.consume(Topology.ORDERS_PAYMENTS, saga)).mapEmpty();
+    var ending = new OrderEnding(ctx.bridge(), projection);
+    var saga = new SagaHandler(ending);
+    return Future.all(ctx.consume(Topology.ORDERS_REJECTED, saga), ctx.consume(Topology.ORDERS_PAYMENTS, saga),
+        followDeadLetters(ctx, new DeadLetterHandler(ending))).mapEmpty();
+  }
+
+  /** Dead letters are raw messages, not events: a follower of their own, stopped with the consumers. */
+  private static Future<String> followDeadLetters(ServiceContext ctx, DeadLetterHandler handler) {
+    var follower = new DeadLetterFollower(ctx.bridge(), Topology.ORDERS_DLQ, DeadLetterFollower.Options.from(ctx.settings()), handler);
+    Future<String> deployed = ctx.vertx().deployVerticle(follower, new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER));
+    ctx.onStop(() -> deployed.compose(ctx.vertx()::undeploy));
+    return deployed;
   }
 }

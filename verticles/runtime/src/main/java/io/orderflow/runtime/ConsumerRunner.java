@@ -210,7 +210,13 @@ public final class ConsumerRunner extends VerticleBase {
   }
 
   private Future<Void> deadLetter(Message msg, String error) {
-    return deadLetters.deadLetter(spec, msg, error)
+    Future<io.nats.client.api.PublishAck> published;
+    try {
+      published = deadLetters.deadLetter(spec, msg, error);
+    } catch (RuntimeException e) {
+      published = Future.failedFuture(e); // never strand an in-flight message on a synchronous failure
+    }
+    return published
         .onSuccess(ack -> msg.term())
         .onFailure(e -> msg.nakWithDelay(options.maxBackoff()))
         .mapEmpty();

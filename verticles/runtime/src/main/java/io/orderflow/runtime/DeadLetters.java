@@ -30,12 +30,15 @@ public final class DeadLetters {
   public Future<PublishAck> deadLetter(Topology.ConsumerSpec consumer, Message msg, String error) {
     Headers h = new Headers();
     if (msg.getHeaders() != null) {
-      msg.getHeaders().entrySet().forEach(e -> h.put(e.getKey(), e.getValue()));
+      // The broker stores a publish's directives (Nats-Msg-Id, Nats-Expected-*) with the message: applied
+      // to this publish they would deduplicate or reject it.
+      msg.getHeaders().entrySet().forEach(e -> {
+        if (!e.getKey().regionMatches(true, 0, "Nats-", 0, 5)) h.put(e.getKey(), e.getValue());
+      });
     }
-    h.remove(JetStreamBridge.MSG_ID);
     long seq = msg.metaData().streamSequence();
     h.put(CONSUMER, consumer.durable())
-        .put(ERROR, error.length() > 1000 ? error.substring(0, 1000) : error)
+        .put(ERROR, headerValue(error))
         .put(DELIVERIES, String.valueOf(msg.metaData().deliveredCount()))
         .put(TIME, Instant.now().toString())
         .put(STREAM, consumer.stream())
@@ -44,5 +47,15 @@ public final class DeadLetters {
     String subject = Subjects.DLQ + "." + consumer.durable();
     return bridge.publishRaw(subject, h, msg.getData(),
         PublishOptions.builder().messageId("dlq-" + consumer.durable() + "-" + seq).build());
+  }
+
+  /** Header values are printable ASCII; an error may quote the poison's own bytes. Bounded. */
+  static String headerValue(String s) {
+    StringBuilder b = new StringBuilder(Math.min(s.length(), 1000));
+    for (int i = 0; i < s.length() && b.length() < 1000; i++) {
+      char c = s.charAt(i);
+      b.append(c >= 0x20 && c < 0x7f ? c : '?');
+    }
+    return b.toString();
   }
 }

@@ -8,15 +8,24 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
-/** The management port of a process: liveness and readiness, never on the public port. */
+/**
+ * The management port of a process: liveness, readiness and the DLQ admin API, never on the public port.
+ * The admin API uses the process's first service's connection; without one (null) it is not mounted.
+ */
 public final class ManagementServer extends VerticleBase {
   private final int port;
   private final Readiness readiness;
+  private final JetStreamBridge bridge;
   private HttpServer server;
 
   public ManagementServer(int port, Readiness readiness) {
+    this(port, readiness, null);
+  }
+
+  public ManagementServer(int port, Readiness readiness, JetStreamBridge bridge) {
     this.port = port;
     this.readiness = readiness;
+    this.bridge = bridge;
   }
 
   @Override
@@ -24,6 +33,9 @@ public final class ManagementServer extends VerticleBase {
     Router router = Router.router(vertx);
     router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
     router.get("/ready").handler(this::ready);
+    if (bridge != null) new DeadLetterRoutes(new DeadLetterAdmin(bridge)).mount(router);
+    router.route().handler(ctx -> Problem.notFound("no route for " + ctx.request().method() + " " + ctx.request().path()).send(ctx));
+    router.route().failureHandler(PublicApi::failure);
     return vertx.createHttpServer().requestHandler(router).listen(port).onSuccess(s -> server = s);
   }
 

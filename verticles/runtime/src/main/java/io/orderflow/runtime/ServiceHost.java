@@ -26,6 +26,7 @@ public final class ServiceHost {
   private io.vertx.core.http.HttpServer publicServer;
   private int publicPort = -1;
   private int managementPort = -1;
+  private JetStreamBridge adminBridge;
 
   public ServiceHost(Vertx vertx, Settings settings) {
     this.vertx = vertx;
@@ -49,21 +50,24 @@ public final class ServiceHost {
         synchronized (connections) {
           connections.add(nc);
         }
-        var ctx = new ServiceContext(service.name(), vertx, settings, new JetStreamBridge(vertx, nc), api.router(),
+        var bridge = new JetStreamBridge(vertx, nc);
+        if (adminBridge == null) adminBridge = bridge; // the DLQ admin API uses the first service's connection
+        var ctx = new ServiceContext(service.name(), vertx, settings, bridge, api.router(),
             readiness, service.name() + "@" + instance, lifecycle);
         return service.start(ctx).onSuccess(x -> LOG.info("{} started", service.name()));
       }));
     }
-    ManagementServer mgmt = new ManagementServer(settings.port("mgmt.port", 9080), readiness);
+    var mgmt = new java.util.concurrent.atomic.AtomicReference<ManagementServer>();
     return chain
         .compose(v -> api.listen(vertx, settings.port("http.port", 8080)))
         .compose(server -> {
           publicServer = server;
           publicPort = server.actualPort();
-          return vertx.deployVerticle(mgmt);
+          mgmt.set(new ManagementServer(settings.port("mgmt.port", 9080), readiness, adminBridge));
+          return vertx.deployVerticle(mgmt.get());
         })
         .map(id -> {
-          managementPort = mgmt.actualPort();
+          managementPort = mgmt.get().actualPort();
           LOG.info("public API on :{}, management on :{}", publicPort, managementPort);
           return this;
         });

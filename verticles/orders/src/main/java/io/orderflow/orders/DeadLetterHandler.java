@@ -1,0 +1,51 @@
+package io.orderflow.orders;
+
+import io.orderflow.codecs.CancelReason;
+import io.orderflow.codecs.Envelope;
+import io.orderflow.codecs.Event;
+import io.orderflow.orders.domain.DeadLetterPolicy;
+import io.orderflow.runtime.DeadLetter;
+import io.orderflow.runtime.DeadLetterFollower;
+import io.orderflow.runtime.JetStreamBridge;
+import io.orderflow.runtime.Topology;
+import io.vertx.core.Future;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ends an order whose event was dead-lettered on the saga's path: CANCELLED / PROCESSING_FAILED, so
+ * inventory releases its stock and payments voids a charge. Dead letters that are not about an order, come
+ * from a consumer whose failure must not cancel ({@link DeadLetterPolicy}), or whose order already ended
+ * (or was never placed) change nothing.
+ */
+final class DeadLetterHandler implements DeadLetterFollower.Handler {
+  private static final Logger LOG = LoggerFactory.getLogger(DeadLetterHandler.class);
+
+  private final OrderEnding ending;
+
+  DeadLetterHandler(OrderEnding ending) {
+    this.ending = ending;
+  }
+
+  @Override
+  public Future<Void> handle(DeadLetter letter) {
+    String consumer = letter.eventConsumer().map(Topology.ConsumerSpec::durable).orElse(letter.consumer());
+    Optional<String> orderId = DeadLetterPolicy.orderToCancel(consumer, letter.subject());
+    if (orderId.isEmpty()) return Future.succeededFuture();
+    Optional<Envelope> failed = letter.event();
+    String traceparent = failed.map(Envelope::traceparent).orElse(letter.header(JetStreamBridge.TRACEPARENT));
+    String causationId = failed.map(Envelope::id).orElse(null);
+    return ending.load(orderId.get()).compose(order -> {
+      if (!order.exists()) {
+        LOG.warn("dead letter {} of {} names order {}, which was never placed", letter.sequence(), consumer, orderId.get());
+        return Future.succeededFuture();
+      }
+      if (order.hasEnded()) return Future.succeededFuture();
+      LOG.warn("order {}: {} dead-lettered {} (dead letter {}), cancelling", orderId.get(), consumer, letter.subject(), letter.sequence());
+      var cancel = new Event.OrderCancelled(order.placed().orderId(), order.placed().customerId(), CancelReason.PROCESSING_FAILED,
+          DeadLetterPolicy.detail(letter.consumer(), letter.error()));
+      return ending.end(order, cancel, traceparent, causationId);
+    });
+  }
+}

@@ -1,0 +1,73 @@
+package io.orderflow.orders;
+
+import io.nats.client.PublishOptions;
+import io.orderflow.codecs.Envelope;
+import io.orderflow.codecs.Event;
+import io.orderflow.codecs.Subjects;
+import io.orderflow.orders.domain.OrderView;
+import io.orderflow.runtime.JetStreamBridge;
+import io.orderflow.runtime.StoredEvent;
+import io.orderflow.runtime.Topology;
+import io.vertx.core.Future;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Ends an order once, for every path that may end it (the saga's events, a dead letter). The order's ended
+ * subject is the dedupe: the outcome is published only while that subject is empty, so two deciders racing
+ * on one order store one terminal event; the loser, like every later event, only refreshes the projection.
+ */
+final class OrderEnding {
+  /**
+   * What the ORDERS stream holds about an order: its OrderPlaced and its ended event (null when there is
+   * none), and the stream sequence of the last message on its ended subject (0 when there is none).
+   */
+  record Order(Envelope placedEvent, Event.OrderPlaced placed, Envelope ended, long endedSequence) {
+    boolean exists() {
+      return placed != null;
+    }
+
+    boolean hasEnded() {
+      return ended != null;
+    }
+  }
+
+  private final JetStreamBridge bridge;
+  private final OrderProjection projection;
+
+  OrderEnding(JetStreamBridge bridge, OrderProjection projection) {
+    this.bridge = bridge;
+    this.projection = projection;
+  }
+
+  Future<Order> load(String orderId) {
+    var placedAt = bridge.lastEvent(Topology.ORDERS, Subjects.ORDERS_PLACED + "." + orderId);
+    var endedAt = bridge.lastEvent(Topology.ORDERS, Subjects.ORDERS_ENDED + "." + orderId);
+    return Future.all(placedAt, endedAt).map(both -> {
+      Optional<Envelope> placed = placedAt.result().filter(StoredEvent::ok).map(StoredEvent::envelope);
+      Optional<StoredEvent> ended = endedAt.result();
+      Event.OrderPlaced order = placed.map(Envelope::data).filter(Event.OrderPlaced.class::isInstance)
+          .map(Event.OrderPlaced.class::cast).orElse(null);
+      return new Order(order == null ? null : placed.get(), order,
+          ended.filter(StoredEvent::ok).map(StoredEvent::envelope).orElse(null), ended.map(StoredEvent::sequence).orElse(0L));
+    });
+  }
+
+  /**
+   * Publishes {@code outcome} (an OrderConfirmed or OrderCancelled, or null for none) unless the order
+   * already ended, then writes the projection from whatever ended it. Only for an order that exists.
+   */
+  Future<Void> end(Order order, Event outcome, String traceparent, String causationId) {
+    OrderView view = OrderView.placed(order.placed(), order.placedEvent().time());
+    if (order.hasEnded()) return projection.put(view.ended(order.ended().data(), order.ended().time())).mapEmpty();
+    if (outcome == null) return Future.succeededFuture();
+    Envelope out = Envelope.of(outcome, Instant.now(), traceparent, causationId);
+    // Expect the ended subject as read (empty, or holding only a message that is no event): a competing
+    // outcome stored meanwhile fails this publish; a retry of this very publish is deduplicated by its id first.
+    return bridge.publish(out, PublishOptions.builder().expectedLastSubjectSequence(order.endedSequence()))
+        .compose(ack -> projection.put(view.ended(outcome, out.time())).mapEmpty(),
+            e -> JetStreamBridge.isWrongLastSequence(e)
+                ? load(order.placed().orderId()).compose(now -> now.hasEnded() ? end(now, null, null, null) : Future.failedFuture(e))
+                : Future.failedFuture(e));
+  }
+}

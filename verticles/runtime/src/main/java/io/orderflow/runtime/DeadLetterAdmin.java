@@ -1,0 +1,114 @@
+package io.orderflow.runtime;
+
+import io.nats.client.JetStreamApiException;
+import io.nats.client.PublishOptions;
+import io.nats.client.api.MessageInfo;
+import io.nats.client.api.StreamInfoOptions;
+import io.nats.client.api.StreamState;
+import io.nats.client.impl.Headers;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What an operator does with dead letters: list, read, replay and delete them, by DLQ stream sequence
+ * ({@link DeadLetterRoutes} serves it on the management port). Every jnats call runs off the event loop.
+ * <p>
+ * Replay sends a dead letter back to the one consumer that failed it: to its replay consumer through the
+ * REPLAY stream, with the original payload (so its CloudEvent id is unchanged) and headers. Nothing is
+ * written to the event streams, so no other consumer sees the event again and the streams hold no duplicate.
+ */
+public final class DeadLetterAdmin {
+  private static final Logger LOG = LoggerFactory.getLogger(DeadLetterAdmin.class);
+  private static final int NO_MESSAGE_FOUND = 10037;
+  private static final int SEQUENCE_NOT_FOUND = 10043;
+  private static final int BEYOND_LAST_SEQUENCE = 10057;
+
+  /** Dead letters newest first; {@code next} is the {@code before} cursor of the following page, 0 when there is none. */
+  public record Page(List<DeadLetter> letters, long next) {}
+
+  private final JetStreamBridge bridge;
+
+  public DeadLetterAdmin(JetStreamBridge bridge) {
+    this.bridge = bridge;
+  }
+
+  /** Up to {@code limit} dead letters with a sequence below {@code before}, newest first. */
+  public Future<Page> page(long before, int limit) {
+    return bridge.blocking(() -> {
+      StreamState state = bridge.management()
+          .getStreamInfo(Topology.DLQ, StreamInfoOptions.builder().deletedDetails().build()).getStreamState();
+      // Deleted (replayed) sequences are skipped without a lookup each.
+      Set<Long> deleted = state.getDeleted() == null ? Set.of() : new HashSet<>(state.getDeleted());
+      List<DeadLetter> letters = new ArrayList<>();
+      long seq = Math.min(before - 1, state.getLastSequence());
+      for (; seq >= state.getFirstSequence() && letters.size() < limit; seq--) {
+        if (deleted.contains(seq)) continue;
+        lookup(seq).ifPresent(letters::add);
+      }
+      boolean more = seq >= state.getFirstSequence() && letters.size() == limit;
+      return new Page(letters, more ? letters.get(letters.size() - 1).sequence() : 0);
+    });
+  }
+
+  public Future<Optional<DeadLetter>> find(long seq) {
+    return bridge.blocking(() -> lookup(seq));
+  }
+
+  /**
+   * Publishes a dead letter to its consumer's replay subject, then removes it from the DLQ. Completes with
+   * the subject it went to, or empty when there is no such dead letter. Repeating a replay whose delete
+   * failed publishes nothing twice within the broker's duplicate window ({@code Nats-Msg-Id: replay-<seq>}).
+   */
+  public Future<Optional<String>> replay(long seq) {
+    return find(seq).compose(found -> {
+      if (found.isEmpty()) return Future.succeededFuture(Optional.empty());
+      DeadLetter letter = found.get();
+      Topology.ConsumerSpec consumer = letter.eventConsumer().orElse(null);
+      if (consumer == null) {
+        return Future.failedFuture(Problem.unprocessable("dead letter " + seq + " was failed by consumer '" + letter.consumer()
+            + "', which has no replay consumer").failure());
+      }
+      if (letter.subject() == null || letter.subject().isBlank()) {
+        return Future.failedFuture(Problem.unprocessable("dead letter " + seq + " has no " + DeadLetters.SUBJECT + " header").failure());
+      }
+      String target = Topology.replaySubject(consumer, letter.subject());
+      Headers headers = new Headers();
+      letter.originalHeaders().forEach(headers::put);
+      PublishOptions options = PublishOptions.builder().messageId("replay-" + seq).expectedStream(Topology.REPLAY).build();
+      return bridge.publishRaw(target, headers, letter.payload(), options)
+          .compose(ack -> delete(seq))
+          .map(deleted -> {
+            LOG.info("dead letter {} ({} failed by {}) replayed to {}", seq, letter.subject(), letter.consumer(), target);
+            return Optional.of(target);
+          });
+    });
+  }
+
+  /** Removes a dead letter; false when there is none with that sequence. */
+  public Future<Boolean> delete(long seq) {
+    return bridge.blocking(() -> {
+      try {
+        return bridge.management().deleteMessage(Topology.DLQ, seq, false);
+      } catch (JetStreamApiException e) {
+        if (e.getApiErrorCode() == SEQUENCE_NOT_FOUND || e.getApiErrorCode() == BEYOND_LAST_SEQUENCE) return false;
+        throw e;
+      }
+    });
+  }
+
+  private Optional<DeadLetter> lookup(long seq) throws Exception {
+    try {
+      MessageInfo mi = bridge.management().getMessage(Topology.DLQ, seq);
+      return Optional.of(DeadLetter.of(mi.getSeq(), mi.getHeaders(), mi.getData()));
+    } catch (JetStreamApiException e) {
+      if (e.getApiErrorCode() == NO_MESSAGE_FOUND) return Optional.empty();
+      throw e;
+    }
+  }
+}
