@@ -8,6 +8,7 @@ import io.orderflow.codecs.Subjects;
 import io.orderflow.orders.domain.OrderView;
 import io.orderflow.orders.domain.PlaceOrder;
 import io.orderflow.orders.domain.Pricing;
+import io.orderflow.runtime.Failpoint;
 import io.orderflow.runtime.JetStreamBridge;
 import io.orderflow.runtime.Problem;
 import io.orderflow.runtime.StoredEvent;
@@ -80,7 +81,10 @@ final class OrderPlacement {
               handOff(Topology.PAYMENT_TOKENS, orderId, request.paymentToken(), keyed),
               handOff(Topology.CONTACTS, orderId, request.email(), keyed))
           .compose(v -> bridge.publish(event))
-          .compose(ack -> ack.isDuplicate() ? concurrentTwin(orderId, fingerprint) : recordPending(placed, now, ack));
+          .compose(ack -> {
+            Failpoint.AFTER_PUBLISH_ACK.hit();
+            return ack.isDuplicate() ? concurrentTwin(orderId, fingerprint) : recordPending(placed, now, ack);
+          });
     });
   }
 
