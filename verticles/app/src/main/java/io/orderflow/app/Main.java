@@ -38,6 +38,7 @@ public final class Main {
       case "services" -> services(settings, args.length > 1 ? args[1] : "all");
       case "psp-sim" -> pspSim(settings);
       case "smtp-sink" -> SmtpSink.run(settings.port("smtp.port", 2525), Path.of(settings.string("mail.dir", ".data/mail")));
+      case "chaos" -> System.exit(io.orderflow.chaos.Chaos.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
       default -> usage();
     }
   }
@@ -103,7 +104,7 @@ public final class Main {
   }
 
   private static void usage() {
-    System.err.println("usage: orderflow.jar provision | services <all|orders,inventory,payments,notifications,audit> | psp-sim | smtp-sink");
+    System.err.println("usage: orderflow.jar provision | services <all|orders,inventory,payments,notifications,audit> | psp-sim | smtp-sink | chaos [--short] [SCENARIO...]");
     System.exit(2);
   }
 }

@@ -21,6 +21,6 @@ final class AuditHandler implements EventHandler {
     var e = d.event();
     // The exact bytes that were published, unknown fields included: that is what the chain vouches for.
     String json = new String(d.raw(), StandardCharsets.UTF_8);
-    return log.append(e.id(), e.subject(), e.causationId(), json, d.deliveredCount() >= CAUSE_PATIENCE);
+    return log.append(e.id(), e.subject(), e.causationId(), json, d.deliveredCount(), d.deliveredCount() >= CAUSE_PATIENCE);
   }
 }

@@ -76,7 +76,8 @@ public final class AuditLog extends VerticleBase {
    * Appends an event once. Completes when its block is stored (or at once if it is already logged); fails
    * with RetryLater while the event that caused it is not in the log yet, which keeps each order causal.
    */
-  public Future<Void> append(String eventId, String subject, String causationId, String eventJson, boolean causeMayBeLost) {
+  public Future<Void> append(String eventId, String subject, String causationId, String eventJson, long deliveries,
+                             boolean causeMayBeLost) {
     Promise<Void> done = Promise.promise();
     context.runOnContext(v -> {
       if (state.logged(eventId)) {
@@ -90,7 +91,8 @@ public final class AuditLog extends VerticleBase {
       }
       boolean causeKnown = causationId == null || state.logged(causationId) || pending.containsKey(causationId);
       if (!causeKnown && !causeMayBeLost) {
-        done.fail(new EventHandler.RetryLater("cause " + causationId + " not audited yet", 100));
+        // Back off with each delivery: a cause stuck behind a long backlog must not turn into a redelivery storm.
+        done.fail(new EventHandler.RetryLater("cause " + causationId + " not audited yet", Math.min(2_000, 100L * deliveries)));
         return;
       }
       List<Promise<Void>> waiting = new ArrayList<>(1);

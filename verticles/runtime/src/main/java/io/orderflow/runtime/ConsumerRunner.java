@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ConsumerRunner extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ConsumerRunner.class);
+  private static final long BROKER_OUTAGE_RETRY_MILLIS = 1_000;
 
   /** How the runner pulls and retries; see {@code consumer.*} settings. */
   public record Options(int batchSize, int maxAttempts, int maxDeliver, Duration baseBackoff, Duration maxBackoff,
@@ -189,10 +190,12 @@ public final class ConsumerRunner extends VerticleBase {
       msg.ack();
       return Future.succeededFuture();
     }
-    if (failure instanceof EventHandler.RetryLater r) {
+    if (failure instanceof EventHandler.RetryLater || JetStreamBridge.isBrokerOutage(failure)) {
+      // An outage (the broker or a dependency), not the message's fault: it waits and is not counted.
       if (waits.size() > 100_000) waits.clear(); // settled elsewhere (another instance); forgetting only adds attempts
       waits.merge(seq, 1, Integer::sum);
-      msg.nakWithDelay(Duration.ofMillis(r.delayMillis()));
+      long delay = failure instanceof EventHandler.RetryLater r ? r.delayMillis() : BROKER_OUTAGE_RETRY_MILLIS;
+      msg.nakWithDelay(Duration.ofMillis(delay));
       return Future.succeededFuture();
     }
     long delivered = msg.metaData().deliveredCount();

@@ -78,7 +78,24 @@ public final class JetStreamBridge {
   public Future<PublishAck> publishRaw(String subject, Headers headers, byte[] data, PublishOptions options) {
     if (!connected()) return disconnected();
     Message msg = NatsMessage.builder().subject(subject).headers(headers).data(data).build();
-    return fromStage(() -> js.publishAsync(msg, options));
+    // Bounded: during a failover jnats can leave a publish future pending for good; a caller that waits
+    // on it (a single writer) would stall. A timed-out publish may still have been stored: callers retry
+    // with the same Nats-Msg-Id or re-check the stream.
+    return this.<PublishAck>fromStage(() -> js.publishAsync(msg, options))
+        .timeout(PUBLISH_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  private static final java.time.Duration PUBLISH_TIMEOUT = java.time.Duration.ofSeconds(6);
+
+  /** True when a failure means the broker could not be reached or did not answer in time (not the message's fault). */
+  public static boolean isBrokerOutage(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof Unavailable || c instanceof java.io.IOException || c instanceof java.util.concurrent.TimeoutException
+          || c instanceof java.util.concurrent.CancellationException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

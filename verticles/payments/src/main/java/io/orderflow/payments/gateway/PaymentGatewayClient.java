@@ -22,7 +22,11 @@ public final class PaymentGatewayClient {
   public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
   static final String CHARGES_PATH = "/v1/charges";
 
+  static final int MAX_IN_FLIGHT = 32;
+
   private final WebClient client;
+  private final java.util.ArrayDeque<Runnable> waiting = new java.util.ArrayDeque<>();
+  private int inFlight;
   private final String chargesUrl;
   private final long timeoutMillis;
 
@@ -31,7 +35,42 @@ public final class PaymentGatewayClient {
     this.chargesUrl = baseUrl.replaceAll("/+$", "") + CHARGES_PATH;
     this.client = WebClient.create(vertx, new WebClientOptions()
         .setUserAgent("orderflow-payments")
-        .setConnectTimeout((int) Math.min(timeoutMillis, Integer.MAX_VALUE)));
+        .setConnectTimeout((int) Math.min(timeoutMillis, Integer.MAX_VALUE)),
+        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(MAX_IN_FLIGHT));
+  }
+
+  private static <T> Future<T> started(java.util.function.Supplier<Future<T>> call) {
+    try {
+      return call.get();
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  /**
+   * At most as many calls in flight as the pool has connections; the rest wait here, not in the
+   * client's pool: Vert.x 5.0.7's pool can complete a waiter twice when its timeout fires while it waits
+   * (eclipse-vertx/vert.x#6169) and then leaks the connection, until no call gets one any more.
+   */
+  private <T> Future<T> limited(java.util.function.Supplier<Future<T>> call) {
+    io.vertx.core.Promise<T> result = io.vertx.core.Promise.promise();
+    Runnable start = () -> started(call).onComplete(ar -> {
+      Runnable next;
+      synchronized (waiting) {
+        next = waiting.poll();
+        if (next == null) inFlight--;
+      }
+      if (next != null) next.run();
+      result.handle(ar);
+    });
+    boolean now;
+    synchronized (waiting) {
+      now = inFlight < MAX_IN_FLIGHT;
+      if (now) inFlight++;
+      else waiting.add(start);
+    }
+    if (now) start.run();
+    return result.future();
   }
 
   public Future<ChargeResult> charge(ChargeRequest request) {
@@ -40,10 +79,10 @@ public final class PaymentGatewayClient {
         .put("currency", request.currency())
         .put("token", request.token())
         .put("description", request.description());
-    return client.postAbs(chargesUrl)
+    return limited(() -> client.postAbs(chargesUrl)
         .putHeader(IDEMPOTENCY_KEY, request.orderId())
         .timeout(timeoutMillis) // no response within the timeout: fail and close the connection
-        .sendJsonObject(body)
+        .sendJsonObject(body))
         .recover(e -> Future.failedFuture(GatewayFailure.outage("gateway call failed: " + e, 0, e)))
         .compose(PaymentGatewayClient::result);
   }
@@ -53,10 +92,10 @@ public final class PaymentGatewayClient {
    * resolved without charging again (404 means the gateway never charged for this order).
    */
   public Future<java.util.Optional<ChargeResult>> lookup(String orderId) {
-    return client.getAbs(chargesUrl)
+    return limited(() -> client.getAbs(chargesUrl)
         .addQueryParam("idempotencyKey", orderId)
         .timeout(timeoutMillis)
-        .send()
+        .send())
         .recover(e -> Future.failedFuture(GatewayFailure.outage("gateway lookup failed: " + e, 0, e)))
         .compose(response -> {
           if (response.statusCode() == 404) return Future.succeededFuture(java.util.Optional.empty());
@@ -75,9 +114,9 @@ public final class PaymentGatewayClient {
 
   /** Takes a charge back ({@code POST /v1/charges/{id}/void}); voiding twice is harmless. */
   public Future<Void> voidCharge(String chargeId) {
-    return client.postAbs(chargesUrl + "/" + chargeId + "/void")
+    return limited(() -> client.postAbs(chargesUrl + "/" + chargeId + "/void")
         .timeout(timeoutMillis)
-        .send()
+        .send())
         .recover(e -> Future.failedFuture(GatewayFailure.outage("gateway void failed: " + e, 0, e)))
         .compose(response -> {
           int status = response.statusCode();

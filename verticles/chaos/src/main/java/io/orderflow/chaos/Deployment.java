@@ -1,0 +1,182 @@
+package io.orderflow.chaos;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code --split} topology from real processes: nats-server (one node or a three-node cluster),
+ * {@code provision}, psp-sim, the SMTP sink and one process per service instance, each on free ports.
+ */
+final class Deployment {
+  static final List<String> SERVICES = List.of("orders", "inventory", "payments", "notifications", "audit");
+
+  /** What a scenario asks for: broker nodes, instances per service, extra settings. */
+  record Spec(int natsNodes, Map<String, Integer> instances, Map<String, String> env, Map<String, Map<String, String>> serviceEnv) {
+    static Spec standard() {
+      return new Spec(1, Map.of(), Map.of(), Map.of());
+    }
+
+    Spec nodes(int n) {
+      return new Spec(n, instances, env, serviceEnv);
+    }
+
+    Spec instances(String service, int n) {
+      Map<String, Integer> m = new HashMap<>(instances);
+      m.put(service, n);
+      return new Spec(natsNodes, m, env, serviceEnv);
+    }
+
+    /** A setting for the first instance of one service only (a failpoint). */
+    Spec serviceEnv(String service, String key, String value) {
+      Map<String, Map<String, String>> m = new HashMap<>(serviceEnv);
+      m.put(service, Map.of(key, value));
+      return new Spec(natsNodes, instances, env, m);
+    }
+
+    Spec allTwice() {
+      Spec s = this;
+      for (String svc : SERVICES) s = s.instances(svc, 2);
+      return s;
+    }
+
+    Spec env(String key, String value) {
+      Map<String, String> m = new HashMap<>(env);
+      m.put(key, value);
+      return new Spec(natsNodes, instances, m, serviceEnv);
+    }
+
+    int count(String service) {
+      return instances.getOrDefault(service, 1);
+    }
+  }
+
+  /** One service process. */
+  record Instance(String service, int index, int httpPort, int mgmtPort, Proc proc) {
+    String api() {
+      return "http://127.0.0.1:" + httpPort;
+    }
+
+    String ready() {
+      return "http://127.0.0.1:" + mgmtPort + "/ready";
+    }
+
+    String label() {
+      return proc.name;
+    }
+  }
+
+  final Supervisor sup;
+  final Launch launch;
+  final Http http;
+  final NatsNodes nats;
+  final String pspUrl;
+  final Path mailDir;
+  final List<Instance> instances = new ArrayList<>();
+  private final Map<String, String> serviceEnv = new LinkedHashMap<>();
+
+  private Deployment(Supervisor sup, Launch launch, Http http, NatsNodes nats, String pspUrl, Path mailDir) {
+    this.sup = sup;
+    this.launch = launch;
+    this.http = http;
+    this.nats = nats;
+    this.pspUrl = pspUrl;
+    this.mailDir = mailDir;
+  }
+
+  static Deployment start(Supervisor sup, Launch launch, Http http, Spec spec, Map<String, String> timingEnv) throws Exception {
+    NatsNodes nats = NatsNodes.start(sup, launch.natsServer(), spec.natsNodes(), http);
+    Map<String, String> common = new LinkedHashMap<>();
+    common.put("NATS_URL", nats.urls());
+    common.put("ORDERFLOW_NATS_REPLICAS", spec.natsNodes() >= 3 ? "3" : "1");
+    common.putAll(timingEnv);
+    common.putAll(spec.env());
+
+    Proc provision = sup.create("provision", launch.java("provision", true), common);
+    provision.start();
+    Integer rc = provision.awaitExit(Duration.ofSeconds(120));
+    if (rc == null || rc != 0) {
+      provision.kill();
+      throw new IllegalStateException("provision " + (rc == null ? "timed out" : "failed (exit " + rc + ")") + "; see " + provision.log);
+    }
+
+    int pspPort = Ports.free();
+    Proc psp = sup.create("psp-sim", launch.java("psp-sim", true), Map.of("ORDERFLOW_PSP_PORT", String.valueOf(pspPort)));
+    psp.start();
+    int smtpPort = Ports.free();
+    Path mail = Files.createDirectories(sup.dir.resolve("mail"));
+    Proc smtp = sup.create("smtp-sink", launch.java("smtp-sink", true),
+        Map.of("ORDERFLOW_SMTP_PORT", String.valueOf(smtpPort), "ORDERFLOW_MAIL_DIR", mail.toString()));
+    smtp.start();
+
+    Deployment d = new Deployment(sup, launch, http, nats, "http://127.0.0.1:" + pspPort, mail);
+    d.serviceEnv.putAll(common);
+    d.serviceEnv.put("ORDERFLOW_PSP_URL", d.pspUrl);
+    d.serviceEnv.put("ORDERFLOW_SMTP_HOST", "127.0.0.1");
+    d.serviceEnv.put("ORDERFLOW_SMTP_PORT", String.valueOf(smtpPort));
+    Wait.until("psp-sim up", Duration.ofSeconds(60), () -> {
+      if (!psp.alive()) throw new IllegalStateException("psp-sim exited; see " + psp.log);
+      return http.status(d.pspUrl + "/admin/ledger") == 200;
+    });
+    for (String svc : SERVICES) {
+      for (int i = 1; i <= spec.count(svc); i++) d.add(svc, i == 1 ? spec.serviceEnv().getOrDefault(svc, Map.of()) : Map.of()).proc.start();
+    }
+    d.awaitReady(d.instances, Duration.ofSeconds(180));
+    return d;
+  }
+
+  /** Creates (does not start) one more instance of a service, with extra settings. */
+  Instance add(String service, Map<String, String> extraEnv) {
+    int index = (int) instances.stream().filter(i -> i.service.equals(service)).count() + 1;
+    int httpPort = Ports.free();
+    int mgmtPort = Ports.free();
+    Map<String, String> env = new LinkedHashMap<>(serviceEnv);
+    env.put("ORDERFLOW_HTTP_PORT", String.valueOf(httpPort));
+    env.put("ORDERFLOW_MGMT_PORT", String.valueOf(mgmtPort));
+    env.putAll(extraEnv);
+    String name = service + (index == 1 ? "" : "-" + index);
+    Proc proc = sup.create(name, launch.java("services " + service, false), env);
+    Instance inst = new Instance(service, index, httpPort, mgmtPort, proc);
+    instances.add(inst);
+    return inst;
+  }
+
+  void awaitReady(List<Instance> which, Duration timeout) throws Exception {
+    for (Instance inst : which) {
+      Wait.until(inst.label() + " ready", timeout, Duration.ofMillis(300), () -> {
+        if (!inst.proc.alive()) throw new IllegalStateException(inst.label() + " exited during start-up; see " + inst.proc.log);
+        return http.status(inst.ready()) == 200;
+      });
+    }
+  }
+
+  /** Starts a stopped instance again on the same ports and waits until it is ready. */
+  void restart(Instance inst, Duration timeout) throws Exception {
+    inst.proc.start();
+    awaitReady(List.of(inst), timeout);
+  }
+
+  List<Instance> of(String service) {
+    return instances.stream().filter(i -> i.service.equals(service)).toList();
+  }
+
+  Instance first(String service) {
+    return of(service).getFirst();
+  }
+
+  /** Public API base URLs of the running orders instances (the load spreads over them); all of them if none runs. */
+  List<String> orderApis() {
+    List<String> live = of("orders").stream().filter(i -> i.proc.alive()).map(Instance::api).toList();
+    return live.isEmpty() ? of("orders").stream().map(Instance::api).toList() : live;
+  }
+
+  /** A running instance's public API (the first if none runs). */
+  String api(String service) {
+    return of(service).stream().filter(i -> i.proc.alive()).findFirst().orElse(first(service)).api();
+  }
+}

@@ -1,0 +1,59 @@
+package io.orderflow.chaos;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** How to start the pieces: this JVM's java, the fat jar this code runs from, the nats-server binary. */
+record Launch(String javaBin, Path jar, String natsServer, List<String> serviceJvmOptions, List<String> auxJvmOptions) {
+
+  static Launch detect() {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    Path jar = findJar();
+    return new Launch(java, jar, findNatsServer(),
+        options("ORDERFLOW_CHAOS_JAVA_OPTS", "-Xms64m -Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError"),
+        options("ORDERFLOW_AUX_JAVA_OPTS", "-Xms32m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"));
+  }
+
+  List<String> java(String command, boolean aux) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(javaBin);
+    cmd.addAll(aux ? auxJvmOptions : serviceJvmOptions);
+    cmd.add("-jar");
+    cmd.add(jar.toString());
+    cmd.addAll(Arrays.asList(command.split(" ")));
+    return cmd;
+  }
+
+  private static List<String> options(String env, String dflt) {
+    String v = System.getenv(env);
+    return Arrays.stream((v == null ? dflt : v).trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
+  }
+
+  private static Path findJar() {
+    String env = System.getenv("ORDERFLOW_JAR");
+    if (env != null && !env.isBlank()) return Path.of(env).toAbsolutePath();
+    try {
+      Path self = Path.of(Launch.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      if (Files.isRegularFile(self) && self.toString().endsWith(".jar")) return self;
+    } catch (Exception e) {
+      // fall through to the default location
+    }
+    return Path.of("verticles/app/target/orderflow.jar").toAbsolutePath();
+  }
+
+  private static String findNatsServer() {
+    String env = System.getenv("ORDERFLOW_NATS_SERVER");
+    if (env != null && Files.isExecutable(Path.of(env))) return env;
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+      Path p = Path.of(dir, "nats-server");
+      if (!dir.isEmpty() && Files.isExecutable(p)) return p.toString();
+    }
+    for (String c : List.of("/usr/sbin/nats-server", "/usr/local/bin/nats-server", "/usr/local/sbin/nats-server")) {
+      if (Files.isExecutable(Path.of(c))) return c;
+    }
+    throw new IllegalStateException("nats-server not found (ORDERFLOW_NATS_SERVER, PATH, /usr/sbin, /usr/local/{bin,sbin})");
+  }
+}

@@ -1,0 +1,101 @@
+package io.orderflow.chaos;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * A real nats-server with JetStream on free loopback ports: one node, or three clustered with routes (for
+ * R3). Each node keeps its storage directory, so a killed node restarts on the same data.
+ */
+final class NatsNodes {
+  record Node(String name, int clientPort, int clusterPort, int monitorPort, Path store, Proc proc) {
+    String url() {
+      return "nats://127.0.0.1:" + clientPort;
+    }
+  }
+
+  final List<Node> nodes = new ArrayList<>();
+  private final Http http;
+
+  private NatsNodes(Http http) {
+    this.http = http;
+  }
+
+  static NatsNodes start(Supervisor sup, String binary, int count, Http http) throws Exception {
+    NatsNodes n = new NatsNodes(http);
+    List<int[]> ports = new ArrayList<>();
+    for (int i = 0; i < count; i++) ports.add(new int[] {Ports.free(), Ports.free(), Ports.free()});
+    for (int i = 0; i < count; i++) {
+      String name = "nats-" + (i + 1);
+      Path store = Files.createDirectories(sup.dir.resolve(name + "-store"));
+      Path conf = sup.dir.resolve(name + ".conf");
+      Files.writeString(conf, config(name, ports, i, store));
+      Proc proc = sup.create(name, List.of(binary, "-c", conf.toString()), Map.of());
+      n.nodes.add(new Node(name, ports.get(i)[0], ports.get(i)[1], ports.get(i)[2], store, proc));
+    }
+    for (Node node : n.nodes) node.proc.start();
+    for (Node node : n.nodes) n.awaitHealthy(node, Duration.ofSeconds(60));
+    return n;
+  }
+
+  private static String config(String name, List<int[]> ports, int self, Path store) {
+    StringBuilder c = new StringBuilder()
+        .append("server_name: ").append(name).append('\n')
+        .append("listen: 127.0.0.1:").append(ports.get(self)[0]).append('\n')
+        .append("http: 127.0.0.1:").append(ports.get(self)[2]).append('\n')
+        .append("jetstream { store_dir: \"").append(store).append("\", max_memory_store: 256MB, max_file_store: 4GB }\n")
+        .append("ping_interval: \"20s\"\nping_max: 3\nwrite_deadline: \"10s\"\n");
+    if (ports.size() > 1) {
+      String routes = ports.stream().filter(p -> p != ports.get(self))
+          .map(p -> "nats-route://127.0.0.1:" + p[1]).collect(Collectors.joining(", "));
+      c.append("cluster { name: chaos, listen: 127.0.0.1:").append(ports.get(self)[1])
+          .append(", routes: [").append(routes).append("] }\n");
+    }
+    return c.toString();
+  }
+
+  /** Every node's client URL, comma-separated (jnats takes the list and fails over). */
+  String urls() {
+    return nodes.stream().map(Node::url).collect(Collectors.joining(","));
+  }
+
+  Node node(String name) {
+    return nodes.stream().filter(n -> n.name.equals(name)).findFirst().orElseThrow();
+  }
+
+  /** Healthy: JetStream enabled and, in a cluster, the node is current with its peers. */
+  void awaitHealthy(Node node, Duration timeout) throws Exception {
+    String path = nodes.size() == 1 ? "/healthz?js-enabled-only=true" : "/healthz";
+    Wait.until(node.name + " healthy", timeout, () -> {
+      if (!node.proc.alive()) throw new IllegalStateException(node.name + " exited; see " + node.proc.log);
+      return http.status("http://127.0.0.1:" + node.monitorPort + path) == 200;
+    });
+  }
+
+  /** Per stream, the state this node's replica holds: messages, first and last sequence. */
+  Map<String, String> replicaState(Node node) throws Exception {
+    JsonObject jsz = http.getJson("http://127.0.0.1:" + node.monitorPort + "/jsz?accounts=true&streams=true");
+    Map<String, String> out = new LinkedHashMap<>();
+    JsonArray accounts = jsz.getJsonArray("account_details", new JsonArray());
+    for (Object a : accounts) {
+      for (Object s : ((JsonObject) a).getJsonArray("stream_detail", new JsonArray())) {
+        JsonObject stream = (JsonObject) s;
+        JsonObject state = stream.getJsonObject("state", new JsonObject());
+        long messages = state.getLong("messages", 0L);
+        // An empty stream reports first_seq 0 or last+1 depending on the node's history: only messages and last count.
+        out.put(stream.getString("name"), "messages=" + messages + (messages == 0 ? "" : " first=" + state.getLong("first_seq"))
+            + " last=" + state.getLong("last_seq"));
+      }
+    }
+    return new java.util.TreeMap<>(out);
+  }
+}

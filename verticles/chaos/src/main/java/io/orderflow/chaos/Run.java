@@ -1,0 +1,168 @@
+package io.orderflow.chaos;
+
+import io.orderflow.runtime.Topology;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * One scenario's world and the steps every scenario shares: deploy, stock the catalog, drive load, wait for
+ * work in flight before a fault, mark the heal, then settle the load, wait for quiet and check I1-I5.
+ */
+final class Run implements AutoCloseable {
+  static final String VISA = "tok_visa";
+  static final String DECLINED = "tok_chargeDeclined";
+  static final long PRICE_CENTS = 1250;
+
+  final String name;
+  final Timings t;
+  final Outcome out;
+  final Supervisor sup;
+  final Http http = new Http();
+  final Launch launch;
+  final Map<String, Integer> stockSet = new LinkedHashMap<>();
+  Deployment d;
+  Broker broker;
+  LoadGenerator load;
+  final List<LoadGenerator> loads = new java.util.ArrayList<>();
+  Sampler sampler;
+  Instant healedAt;
+  /** Gateway scenarios: I5 applies. */
+  boolean gateway;
+  /** Orders may end OUT_OF_STOCK (hot-sku). */
+  boolean stockMayRunOut;
+  /** Dead letters the scenario itself caused (poison events); any other is a failure. */
+  long expectedDeadLetters;
+  /** Order ids the scenario put on the bus itself (poison): not client orders. */
+  final java.util.Set<String> injectedIds = new java.util.HashSet<>();
+  /** Check that no order got two mails (scenarios without kill -9 of notifications). */
+  boolean exactlyOnceMail;
+  private int loadCount;
+
+  Run(String name, Timings t, Launch launch, java.nio.file.Path dir) throws Exception {
+    this.name = name;
+    this.t = t;
+    this.launch = launch;
+    this.out = new Outcome(name);
+    this.sup = new Supervisor(dir);
+  }
+
+  Run deploy(Deployment.Spec spec) throws Exception {
+    d = Deployment.start(sup, launch, http, spec, t.env());
+    broker = Broker.connect(d.nats.urls());
+    return this;
+  }
+
+  /** Five SKUs with more stock than any run sells. */
+  void ampleStock() throws Exception {
+    Map<String, Integer> skus = new LinkedHashMap<>();
+    for (int i = 1; i <= 5; i++) skus.put("CHAOS-" + i, 1_000_000);
+    stock(skus);
+  }
+
+  /** Deploys, stocks, starts the standard load and lets it run until work flows. */
+  void standardStart(Deployment.Spec spec) throws Exception {
+    deploy(spec);
+    ampleStock();
+    standardLoad();
+    awaitAccepted((long) (t.rate() * t.warmup().toSeconds() / 2), t.warmup().multipliedBy(4));
+    during(t.warmup().dividedBy(2));
+  }
+
+  /** Sets stock and price of SKUs (a set, not an add). */
+  void stock(Map<String, Integer> skus) throws Exception {
+    for (var e : skus.entrySet()) {
+      String body = new JsonObject().put("priceCents", PRICE_CENTS).put("available", e.getValue()).encode();
+      Wait.until("PUT /inventory/" + e.getKey(), Duration.ofSeconds(30), () -> {
+        var r = http.send("PUT", d.api("inventory") + "/inventory/" + e.getKey(), body);
+        if (r.status() >= 400 && r.status() < 500) throw new IllegalStateException("PUT /inventory answered " + r.status() + ": " + r.body());
+        return r.status() / 100 == 2;
+      });
+      stockSet.put(e.getKey(), e.getValue());
+    }
+    // Orders reads prices from the catalog bucket: wait until an order can see every SKU.
+  }
+
+  /** The standard mix: 1-2 lines of 1-3 units over the stocked SKUs, 90 % tok_visa, 10 % declined. */
+  LoadGenerator standardLoad() {
+    List<String> skus = List.copyOf(stockSet.keySet());
+    Random random = new Random(name.hashCode());
+    return startLoad(t.rate(), 0, n -> {
+      Map<String, Integer> items = new LinkedHashMap<>();
+      int lines;
+      String token;
+      synchronized (random) {
+        lines = 1 + random.nextInt(2);
+        for (int i = 0; i < lines; i++) items.merge(skus.get(random.nextInt(skus.size())), 1 + random.nextInt(3), Integer::sum);
+        token = random.nextInt(10) == 0 ? DECLINED : VISA;
+      }
+      return new LoadGenerator.OrderSpec("c-" + (n % 17), items, token);
+    });
+  }
+
+  LoadGenerator startLoad(double rate, int limit, java.util.function.IntFunction<LoadGenerator.OrderSpec> orders) {
+    String prefix = name + "-" + Long.toString(System.currentTimeMillis(), 36) + "-" + (loadCount++);
+    load = new LoadGenerator(http, () -> d.orderApis(), rate, orders, limit, prefix, t.clientRetry());
+    loads.add(load);
+    if (sampler == null) sampler = Sampler.start(broker, focus());
+    load.start();
+    return load;
+  }
+
+  private List<Topology.ConsumerSpec> focus() {
+    return Topology.EVENT_CONSUMERS;
+  }
+
+  /** Every order of every load of this run. */
+  List<LoadGenerator.Order> orders() {
+    return loads.stream().flatMap(l -> l.all.stream()).toList();
+  }
+
+  /** Waits until at least {@code n} orders were accepted. */
+  void awaitAccepted(long n, Duration timeout) throws Exception {
+    Wait.until(n + " orders accepted", timeout, () -> load.accepted() >= n);
+  }
+
+  /** Waits until the consumer has delivered-but-unacknowledged messages: work is in flight. */
+  void awaitInFlight(Topology.ConsumerSpec c, Duration timeout) throws Exception {
+    Wait.until(c.durable() + " has unacknowledged messages", timeout, Duration.ofMillis(20),
+        () -> broker.consumer(c).getNumAckPending() > 0);
+  }
+
+  /** Lets the load run for a while (the fault lasts, or the system works under load). */
+  void during(Duration d) throws InterruptedException {
+    Thread.sleep(d.toMillis()); // a fault's duration, not a stand-in for a condition
+  }
+
+  void healed() {
+    healedAt = Instant.now();
+  }
+
+  /** Stops the load and waits until every accepted order is terminal, then checks the invariants. */
+  Invariants finish() throws Exception {
+    for (LoadGenerator l : loads) l.stop();
+    for (LoadGenerator l : loads) {
+      l.awaitSettled(t.clientRetry().plusSeconds(30));
+      l.resolveGaveUp(Duration.ofSeconds(60));
+    }
+    Instant from = healedAt != null ? healedAt : Instant.now();
+    Invariants inv = new Invariants(this);
+    inv.awaitQuiet(t.quietTimeout());
+    out.drainSeconds = Duration.between(from, Instant.now()).toMillis() / 1000.0;
+    if (sampler != null) out.maxBacklog = sampler.stop();
+    inv.check();
+    return inv;
+  }
+
+  @Override
+  public void close() throws Exception {
+    for (LoadGenerator l : loads) l.close();
+    if (sampler != null) sampler.stop();
+    if (broker != null) broker.close();
+    sup.close();
+  }
+}

@@ -1,0 +1,34 @@
+package io.orderflow.chaos;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Full-length or {@code --short} timings. Short runs shrink the broker's AckWait, the gateway timeout and
+ * the breaker's reset timeout through the services' ordinary settings, so the same behaviour happens sooner.
+ */
+record Timings(boolean isShort, double rate, Duration warmup, Duration outage, Duration afterHeal, Duration quietTimeout,
+    Duration ackWait, Duration breakerReset, Map<String, String> env) {
+
+  static Timings of(boolean isShort) {
+    Map<String, String> env = new LinkedHashMap<>();
+    if (isShort) {
+      env.put("ORDERFLOW_CONSUMER_ACK_WAIT", "5s");
+      env.put("ORDERFLOW_CONSUMER_BACKOFF", "100ms");
+      env.put("ORDERFLOW_CONSUMER_MAX_BACKOFF", "2s");
+      env.put("ORDERFLOW_PAYMENTS_GATEWAY_TIMEOUT", "1s");
+      env.put("ORDERFLOW_PAYMENTS_BREAKER_RESET_TIMEOUT", "2s");
+      env.put("ORDERFLOW_SHUTDOWN_TIMEOUT", "10s");
+      return new Timings(true, 30, Duration.ofSeconds(5), Duration.ofSeconds(20), Duration.ofSeconds(5),
+          Duration.ofSeconds(150), Duration.ofSeconds(5), Duration.ofSeconds(2), env);
+    }
+    return new Timings(false, 30, Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(10),
+        Duration.ofSeconds(600), Duration.ofSeconds(30), Duration.ofSeconds(10), env);
+  }
+
+  /** How long a client keeps retrying one order before the harness asks again after healing. */
+  Duration clientRetry() {
+    return outage.plusSeconds(30);
+  }
+}
