@@ -33,11 +33,12 @@ public final class ConsumerRunner extends VerticleBase {
   private static final long BROKER_OUTAGE_RETRY_MILLIS = 1_000;
 
   /** How the runner pulls and retries; see {@code consumer.*} settings. */
-  public record Options(int batchSize, int maxAttempts, int maxDeliver, Duration baseBackoff, Duration maxBackoff,
-                        Duration drainTimeout, Duration watchdog) {
+  public record Options(int batchSize, int maxAttempts, int maxDeliver, Duration ackWait, Duration baseBackoff,
+                        Duration maxBackoff, Duration drainTimeout, Duration watchdog) {
     public static Options from(Settings s) {
+      var consumer = Provisioner.ConsumerSettings.from(s);
       return new Options(s.integer("consumer.batch", 64), s.integer("consumer.max-attempts", 10),
-          Provisioner.ConsumerSettings.from(s).maxDeliver(),
+          consumer.maxDeliver(), consumer.ackWait(),
           s.duration("consumer.backoff", Duration.ofMillis(200)), s.duration("consumer.max-backoff", Duration.ofSeconds(10)),
           ServiceHost.shutdownTimeout(s).dividedBy(2), s.duration("consumer.watchdog", Duration.ofSeconds(15)));
     }
@@ -159,6 +160,15 @@ public final class ConsumerRunner extends VerticleBase {
       return;
     }
     inFlight++;
+    // Slow work (a gateway call under load, a mail) tells the server it is still alive, so AckWait does
+    // not hand the message to another instance while this one is still handling it.
+    long heartbeat = vertx.setPeriodic(Math.max(200, options.ackWait().toMillis() / 3), id -> {
+      try {
+        msg.inProgress();
+      } catch (IllegalStateException e) {
+        // the connection is closing or reconnecting: the server redelivers after AckWait if we never settle
+      }
+    });
     Decoded decoded = EventCodec.decode(msg.getData());
     Future<Void> outcome = switch (decoded) {
       case Decoded.Failed f -> deadLetter(msg, f.error().kind() + ": " + f.error().detail());
@@ -178,6 +188,7 @@ public final class ConsumerRunner extends VerticleBase {
       }
     };
     outcome.onComplete(ar -> context.runOnContext(v -> {
+      vertx.cancelTimer(heartbeat);
       if (ar.failed()) LOG.warn("{}: could not settle message {}: {}", spec.durable(), msg.getSubject(), ar.cause().toString());
       if (--inFlight == 0 && drained != null) drained.tryComplete();
     }));
