@@ -62,7 +62,7 @@ final class ProcessFaults {
     Integer rc = failing.proc().awaitExit(Duration.ofSeconds(30));
     Instant crashedAt = Instant.now();
     if (rc == null) {
-      r.out.fail("the orders process with ORDERFLOW_FAILPOINT=after-publish-ack did not crash within 30s of load (failpoint not implemented?)");
+      r.out.fail("the orders process with ORDERFLOW_FAILPOINT=after-publish-ack did not crash within 30s of load: the failpoint was never reached");
       failing.proc().kill();
     } else {
       r.out.note("orders halted at the failpoint (exit " + rc + ")");
