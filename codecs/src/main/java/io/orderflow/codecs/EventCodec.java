@@ -45,6 +45,7 @@ public final class EventCodec {
     n.put("datacontenttype", "application/json");
     if (e.traceparent() != null) n.put("traceparent", e.traceparent());
     if (e.causationId() != null) n.put("causationid", e.causationId());
+    if (e.deliveryAttempt() > 0) n.put("deliveryattempt", e.deliveryAttempt());
     n.set("data", MAPPER.valueToTree(e.data()));
     return n;
   }
@@ -81,7 +82,7 @@ public final class EventCodec {
     try {
       Event event = MAPPER.treeToValue(data, type.get().dataClass());
       return new Decoded.Ok(new Envelope(id, type.get(), subject, Instant.parse(time),
-          text(root, "traceparent"), text(root, "causationid"), event));
+          text(root, "traceparent"), text(root, "causationid"), attempt(root), event));
     } catch (JsonProcessingException ex) {
       return failed(DecodeError.Kind.INVALID, ceType + ": " + rootCause(ex));
     } catch (IllegalArgumentException | NullPointerException | DateTimeParseException | ArithmeticException ex) {
@@ -94,6 +95,12 @@ public final class EventCodec {
     Throwable c = t;
     while (c.getCause() != null) c = c.getCause();
     return c == t ? ((JsonProcessingException) t).getOriginalMessage() : c.getMessage();
+  }
+
+  /** The optional {@code deliveryattempt} extension; a malformed one is ignored like an unknown field. */
+  private static int attempt(JsonNode root) {
+    JsonNode n = root.get("deliveryattempt");
+    return n != null && n.canConvertToInt() && n.asInt() > 0 ? n.asInt() : 0;
   }
 
   private static String text(JsonNode root, String field) {

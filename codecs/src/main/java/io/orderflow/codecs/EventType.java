@@ -47,6 +47,16 @@ public enum EventType {
     return dataClass;
   }
 
+  /** The service that owns (publishes) the event. */
+  public String service() {
+    return service;
+  }
+
+  /** True for the events of one order's saga; stock sets and breaker transitions are about other things. */
+  public boolean isOrderEvent() {
+    return this != STOCK_SET && this != BREAKER_CHANGED;
+  }
+
   /** The CloudEvents {@code source}: the service that owns the event. */
   public String source() {
     return "/orderflow/" + service;

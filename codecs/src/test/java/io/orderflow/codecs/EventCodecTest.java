@@ -32,7 +32,7 @@ class EventCodecTest {
   @ParameterizedTest
   @MethodSource("everyEventType")
   void everyEventSurvivesARoundTrip(Event data) {
-    Envelope sent = Envelope.of(data, NOW, "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", "cause-1");
+    Envelope sent = Envelope.of(data, NOW, new Cause("cause-1", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", 3));
     Decoded decoded = EventCodec.decode(EventCodec.encode(sent));
     assertThat(decoded).isEqualTo(new Decoded.Ok(sent));
   }
@@ -47,6 +47,25 @@ class EventCodecTest {
     assertThat(json.get("subject").asText()).isEqualTo(ORDER);
     assertThat(json.get("datacontenttype").asText()).isEqualTo("application/json");
     assertThat(json.has("traceparent")).isFalse();
+  }
+
+  @Test
+  void deliveryAttemptIsWrittenOnlyForEventsMadeFromADelivery() {
+    var placed = Envelope.of(new Event.OrderConfirmed(ORDER, "c-1", 2500, "EUR"), NOW, Cause.trace(null));
+    assertThat(EventCodec.toJson(placed).has("deliveryattempt")).isFalse();
+    var retried = Envelope.of(new Event.OrderConfirmed(ORDER, "c-1", 2500, "EUR"), NOW, new Cause("e-1", null, 4));
+    assertThat(EventCodec.toJson(retried).get("deliveryattempt").asInt()).isEqualTo(4);
+  }
+
+  @Test
+  void aMalformedDeliveryAttemptIsIgnoredLikeAnUnknownField() {
+    String json = """
+        {"specversion":"1.0","id":"e1","source":"/x","type":"orderflow.order.confirmed.v1","subject":"%s",
+         "time":"2026-11-25T10:15:30Z","deliveryattempt":"often",
+         "data":{"orderId":"%s","customerId":"c-1","totalCents":5,"currency":"EUR"}}
+        """.formatted(ORDER, ORDER);
+    var decoded = EventCodec.decode(json.getBytes(StandardCharsets.UTF_8));
+    assertThat(decoded).isInstanceOfSatisfying(Decoded.Ok.class, ok -> assertThat(ok.envelope().deliveryAttempt()).isZero());
   }
 
   @Test

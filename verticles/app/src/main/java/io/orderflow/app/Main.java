@@ -1,11 +1,14 @@
 package io.orderflow.app;
 
 import io.nats.client.Connection;
+import ch.qos.logback.classic.LoggerContext;
 import io.orderflow.pspsim.PspSimVerticle;
+import io.orderflow.runtime.logging.JsonLogEncoder;
 import io.orderflow.runtime.NatsConnector;
 import io.orderflow.runtime.Provisioner;
 import io.orderflow.runtime.ServiceHost;
 import io.orderflow.runtime.Settings;
+import io.orderflow.runtime.telemetry.Telemetry;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -28,17 +31,29 @@ public final class Main {
     Settings settings;
     try {
       settings = Settings.load();
+      checkLogFormat(System.getenv("ORDERFLOW_LOG_FORMAT"));
     } catch (RuntimeException e) {
       System.err.println("orderflow: " + e.getMessage());
       System.exit(2);
       return;
     }
+    nameProcess(args[0].equals("services") ? (args.length > 1 && !args[1].equals("all") ? args[1] : "orderflow") : args[0]);
     switch (args[0]) {
-      case "provision" -> provision(settings);
+      case "provision" -> {
+        try {
+          provision(settings);
+        } finally {
+          flushLogs();
+        }
+      }
       case "services" -> services(settings, args.length > 1 ? args[1] : "all");
       case "psp-sim" -> pspSim(settings);
       case "smtp-sink" -> SmtpSink.run(settings.port("smtp.port", 2525), Path.of(settings.string("mail.dir", ".data/mail")));
-      case "chaos" -> System.exit(io.orderflow.chaos.Chaos.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
+      case "chaos" -> {
+        int rc = io.orderflow.chaos.Chaos.run(java.util.Arrays.copyOfRange(args, 1, args.length));
+        flushLogs();
+        System.exit(rc);
+      }
       default -> usage();
     }
   }
@@ -56,14 +71,16 @@ public final class Main {
 
   private static void services(Settings settings, String list) throws Exception {
     var services = Services.parse(list);
-    Vertx vertx = Vertx.vertx();
-    ServiceHost host = new ServiceHost(vertx, settings);
+    Telemetry telemetry = Telemetry.create(settings);
+    Vertx vertx = telemetry.vertx();
+    ServiceHost host = new ServiceHost(telemetry, settings);
     try {
       host.start(services).await(120, TimeUnit.SECONDS);
     } catch (Throwable e) {
       // Throwable: a missing class (NoClassDefFoundError) must end the process, not leave it half-started.
       LOG.error("start-up failed: {}", e.toString(), e);
       vertx.close().await(10, TimeUnit.SECONDS);
+      flushLogs();
       System.exit(1);
     }
     LOG.info("running {}", Arrays.toString(services.stream().map(s -> s.name()).toArray()));
@@ -81,6 +98,23 @@ public final class Main {
     awaitShutdown(() -> vertx.close().await(10, TimeUnit.SECONDS));
   }
 
+  /** logback.xml picks the appender named by ORDERFLOW_LOG_FORMAT; another name would silently log nothing. */
+  static void checkLogFormat(String format) {
+    if (format != null && !format.isBlank() && !format.equals("json") && !format.equals("text")) {
+      throw new IllegalArgumentException("setting ORDERFLOW_LOG_FORMAT is '" + format + "', expected json or text");
+    }
+  }
+
+  /** JSON log lines not written for one service name the process instead. */
+  private static void nameProcess(String name) {
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) context.putProperty(JsonLogEncoder.PROCESS_PROPERTY, name);
+  }
+
+  /** Writes out what the asynchronous appender still holds: the process is about to halt. */
+  private static void flushLogs() {
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) context.stop();
+  }
+
   interface Stop {
     void run() throws Exception;
   }
@@ -95,6 +129,7 @@ public final class Main {
       } catch (Exception e) {
         LOG.warn("unclean stop: {}", e.toString());
       } finally {
+        flushLogs();
         stopped.countDown();
         // A clean stop on SIGTERM exits 0 (not the JVM's 143): the orchestrator sees a graceful shutdown.
         Runtime.getRuntime().halt(0);

@@ -8,6 +8,7 @@ import io.orderflow.runtime.Provisioner;
 import io.orderflow.runtime.ServiceHost;
 import io.orderflow.runtime.Settings;
 import io.orderflow.runtime.Topology;
+import io.orderflow.runtime.telemetry.Telemetry;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -59,15 +60,25 @@ final class Pipeline implements AutoCloseable {
     http = WebClient.create(clientVertx, new WebClientOptions(), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
   }
 
+  /** A setting for the hosts started after this call (e.g. an OTLP endpoint). */
+  Pipeline with(String key, String value) {
+    settings.put(key, value);
+    return this;
+  }
+
+  int pspPort() {
+    return pspPort;
+  }
+
   /** Starts a host running the named services on free ports; returns its public port. */
   ServiceHost host(String services) throws Exception {
     Map<String, String> s = new HashMap<>(settings);
     s.put("ORDERFLOW_HTTP_PORT", "0");
     s.put("ORDERFLOW_MGMT_PORT", "0");
-    Vertx vertx = Vertx.vertx();
-    ServiceHost host = new ServiceHost(vertx, Settings.of(s));
+    Telemetry telemetry = Telemetry.create(Settings.of(s));
+    ServiceHost host = new ServiceHost(telemetry, Settings.of(s));
     host.start(Services.parse(services)).await(60, TimeUnit.SECONDS);
-    hostVertx.add(vertx);
+    hostVertx.add(telemetry.vertx());
     hosts.add(host);
     return host;
   }

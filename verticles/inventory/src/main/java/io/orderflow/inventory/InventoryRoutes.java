@@ -3,6 +3,7 @@ package io.orderflow.inventory;
 import io.orderflow.codecs.Currency;
 import io.orderflow.codecs.Ids;
 import io.orderflow.runtime.Problem;
+import io.orderflow.runtime.PublicApi;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -40,7 +41,7 @@ final class InventoryRoutes {
     }
     Object name = body.getValue("name");
     CatalogEntry entry = new CatalogEntry(sku, name instanceof String s ? s : null, price, cur, body.getBoolean("active", true));
-    admin.set(entry, available, ctx.request().getHeader("traceparent"))
+    admin.set(entry, available, PublicApi.traceparent(ctx))
         .compose(v -> ledger.level(sku))
         .onSuccess(level -> json(ctx, 200, view(entry, level.orElseThrow())))
         .onFailure(ctx::fail);

@@ -9,6 +9,7 @@ import io.orderflow.inventory.domain.StockDecision;
 import io.orderflow.inventory.domain.StockLedger;
 import io.orderflow.inventory.domain.StockLevel;
 import io.orderflow.runtime.Contexts;
+import io.orderflow.runtime.Delivery;
 import io.orderflow.runtime.EventHandler;
 import io.orderflow.runtime.JetStreamBridge;
 import io.orderflow.runtime.StreamTail;
@@ -36,7 +37,7 @@ public final class LedgerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(LedgerVerticle.class);
   private static final int MAX_RACES = 20;
 
-  private record Task(Function<StockLedger, StockDecision> decide, Envelope trigger, Promise<Void> done, int races,
+  private record Task(Function<StockLedger, StockDecision> decide, Delivery trigger, Promise<Void> done, int races,
                       boolean synced) {
     Task retry(boolean nowSynced) {
       return new Task(decide, trigger, done, races + 1, synced || nowSynced);
@@ -92,7 +93,7 @@ public final class LedgerVerticle extends VerticleBase {
   }
 
   /** Decides on the ledger and stores the decision's event, if any; serialized with every other write. */
-  public Future<Void> execute(Envelope trigger, Function<StockLedger, StockDecision> decide) {
+  public Future<Void> execute(Delivery trigger, Function<StockLedger, StockDecision> decide) {
     Promise<Void> done = Promise.promise();
     context.runOnContext(v -> {
       if (stopped) {
@@ -121,13 +122,13 @@ public final class LedgerVerticle extends VerticleBase {
         syncThenRetry(task);
         return;
       }
-      if (decision.unknownOrder()) LOG.warn("{}: {}; nothing to settle", task.trigger().subject(), decision.note());
+      if (decision.unknownOrder()) LOG.warn("{}: {}; nothing to settle", task.trigger().event().subject(), decision.note());
       task.done().complete();
       pump();
       return;
     }
     Event event = decision.event().get();
-    Envelope out = Envelope.of(event, Instant.now(), task.trigger().traceparent(), task.trigger().id());
+    Envelope out = Envelope.of(event, Instant.now(), task.trigger().cause());
     long expected = ledger.lastSequence();
     writing = true;
     bridge.publish(out, PublishOptions.builder().expectedLastSequence(expected)).onComplete(ar -> {

@@ -16,9 +16,9 @@ final class OrderEventsHandler implements EventHandler {
   @Override
   public Future<Void> handle(Delivery d) {
     return switch (d.event().data()) {
-      case Event.OrderPlaced placed -> ledger.execute(d.event(), l -> l.decideReserve(placed));
-      case Event.OrderConfirmed confirmed -> ledger.execute(d.event(), l -> l.decideCommit(confirmed.orderId()));
-      case Event.OrderCancelled cancelled -> ledger.execute(d.event(), l -> l.decideRelease(cancelled.orderId()));
+      case Event.OrderPlaced placed -> ledger.execute(d, l -> l.decideReserve(placed));
+      case Event.OrderConfirmed confirmed -> ledger.execute(d, l -> l.decideCommit(confirmed.orderId()));
+      case Event.OrderCancelled cancelled -> ledger.execute(d, l -> l.decideRelease(cancelled.orderId()));
       default -> Future.succeededFuture();
     };
   }

@@ -1,5 +1,6 @@
 package io.orderflow.inventory;
 
+import io.orderflow.codecs.Cause;
 import io.orderflow.codecs.Envelope;
 import io.orderflow.codecs.Event;
 import io.orderflow.runtime.JetStreamBridge;
@@ -20,7 +21,7 @@ final class StockAdmin {
 
   /** Completes once both are stored and this instance's ledger has folded the new quantity. */
   Future<Void> set(CatalogEntry entry, long available, String traceparent) {
-    Envelope stockSet = Envelope.of(new Event.StockSet(entry.sku(), available), Instant.now(), traceparent, null);
+    Envelope stockSet = Envelope.of(new Event.StockSet(entry.sku(), available), Instant.now(), Cause.trace(traceparent));
     return bridge.publish(stockSet)
         .compose(ack -> bridge.kvPut(Topology.CATALOG, entry.sku(), entry.toJson().toBuffer().getBytes())
             .compose(rev -> ledger.awaitSequence(ack.getSeqno(), 5000)));

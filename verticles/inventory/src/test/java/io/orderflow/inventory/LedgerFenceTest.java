@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.nats.client.Connection;
 import io.nats.client.api.StreamInfoOptions;
 import io.orderflow.codecs.Envelope;
+import io.orderflow.codecs.EventCodec;
+import io.orderflow.runtime.Delivery;
 import io.orderflow.codecs.Event;
 import io.orderflow.codecs.Ids;
 import io.orderflow.codecs.OrderLine;
@@ -49,7 +51,7 @@ class LedgerFenceTest {
           var placed = new Event.OrderPlaced(Ids.newOrderId(), "c-" + i, List.of(new OrderLine("HOT", 1, 100)), 100, "EUR", "h");
           Envelope trigger = Envelope.of(placed, Instant.now(), null, null);
           LedgerVerticle writer = i % 2 == 0 ? ledgerA : ledgerB;
-          all.add(writer.execute(trigger, l -> l.decideReserve(placed)));
+          all.add(writer.execute(new Delivery(trigger, EventCodec.encode(trigger), 1, 0), l -> l.decideReserve(placed)));
         }
         Future.join(all).await(60, TimeUnit.SECONDS);
 

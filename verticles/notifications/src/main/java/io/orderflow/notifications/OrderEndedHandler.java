@@ -54,7 +54,7 @@ final class OrderEndedHandler implements EventHandler {
             ? Future.succeededFuture()
             : bridge.kvGet(Topology.CONTACTS, order)
                 .compose(contact -> deliver(order, contact, mail))
-                .compose(sent -> publish(sent, trigger)));
+                .compose(sent -> publish(sent, delivery)));
   }
 
   private static boolean alreadySent(Optional<StoredEvent> record, String order) {
@@ -84,8 +84,8 @@ final class OrderEndedHandler implements EventHandler {
     return e instanceof io.vertx.ext.mail.SMTPException smtp && smtp.isPermanent();
   }
 
-  private Future<Void> publish(Event.NotificationSent sent, Envelope trigger) {
-    Envelope event = Envelope.of(sent, Instant.now(), trigger.traceparent(), trigger.id());
+  private Future<Void> publish(Event.NotificationSent sent, Delivery trigger) {
+    Envelope event = Envelope.of(sent, Instant.now(), trigger.cause());
     return bridge.publish(event)
         .onSuccess(ack -> LOG.info("order {}: {} {} (event {})", sent.orderId(), sent.template(), sent.messageId(), event.id()))
         .mapEmpty();

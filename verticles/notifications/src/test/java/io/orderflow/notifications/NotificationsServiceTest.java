@@ -17,6 +17,7 @@ import io.orderflow.codecs.Event;
 import io.orderflow.codecs.EventCodec;
 import io.orderflow.codecs.Ids;
 import io.orderflow.codecs.Subjects;
+import io.orderflow.runtime.telemetry.Tracing;
 import io.orderflow.runtime.JetStreamBridge;
 import io.orderflow.runtime.NatsServer;
 import io.orderflow.runtime.Provisioner;
@@ -92,7 +93,10 @@ class NotificationsServiceTest {
     String messageId = "<" + order + ".confirmed@orderflow>";
     assertThat(sent.data()).isEqualTo(new Event.NotificationSent(order, "order-confirmed", messageId));
     assertThat(sent.causationId()).isEqualTo(confirmed.id());
-    assertThat(sent.traceparent()).isEqualTo(TRACEPARENT);
+    // The same trace, in a span of its own: what a handler publishes continues its trigger's trace.
+    assertThat(Tracing.traceId(sent.traceparent())).isEqualTo(Tracing.traceId(TRACEPARENT));
+    assertThat(Tracing.spanId(sent.traceparent())).isNotEqualTo(Tracing.spanId(TRACEPARENT));
+    assertThat(sent.deliveryAttempt()).as("made on the trigger's first delivery").isEqualTo(1);
     MimeMessage mail = awaitMail(messageId);
     assertThat(mail.getHeader("Message-ID")).containsExactly(messageId);
     assertThat(Arrays.stream(mail.getRecipients(Message.RecipientType.TO)).map(Object::toString)).containsExactly(ADDRESS);

@@ -1,12 +1,12 @@
 package io.orderflow.orders;
 
 import io.orderflow.codecs.CancelReason;
+import io.orderflow.codecs.Cause;
 import io.orderflow.codecs.Envelope;
 import io.orderflow.codecs.Event;
 import io.orderflow.orders.domain.DeadLetterPolicy;
 import io.orderflow.runtime.DeadLetter;
 import io.orderflow.runtime.DeadLetterFollower;
-import io.orderflow.runtime.JetStreamBridge;
 import io.orderflow.runtime.Topology;
 import io.vertx.core.Future;
 import java.util.Optional;
@@ -29,13 +29,13 @@ final class DeadLetterHandler implements DeadLetterFollower.Handler {
   }
 
   @Override
-  public Future<Void> handle(DeadLetter letter) {
+  public Future<Void> handle(DeadLetter letter, String traceparent) {
     String consumer = letter.eventConsumer().map(Topology.ConsumerSpec::durable).orElse(letter.consumer());
     Optional<String> orderId = DeadLetterPolicy.orderToCancel(consumer, letter.subject());
     if (orderId.isEmpty()) return Future.succeededFuture();
     Optional<Envelope> failed = letter.event();
-    String traceparent = failed.map(Envelope::traceparent).orElse(letter.header(JetStreamBridge.TRACEPARENT));
-    String causationId = failed.map(Envelope::id).orElse(null);
+    // Caused by the event that failed, on the delivery it was given up after: the timeline shows how often it was tried.
+    Cause cause = Cause.afterDeliveries(failed.map(Envelope::id).orElse(null), traceparent, letter.deliveries());
     return ending.load(orderId.get()).compose(order -> {
       if (!order.exists()) {
         LOG.warn("dead letter {} of {} names order {}, which was never placed", letter.sequence(), consumer, orderId.get());
@@ -45,7 +45,7 @@ final class DeadLetterHandler implements DeadLetterFollower.Handler {
       LOG.warn("order {}: {} dead-lettered {} (dead letter {}), cancelling", orderId.get(), consumer, letter.subject(), letter.sequence());
       var cancel = new Event.OrderCancelled(order.placed().orderId(), order.placed().customerId(), CancelReason.PROCESSING_FAILED,
           DeadLetterPolicy.detail(letter.consumer(), letter.error()));
-      return ending.end(order, cancel, traceparent, causationId);
+      return ending.end(order, cancel, cause);
     });
   }
 }

@@ -1,6 +1,7 @@
 package io.orderflow.orders;
 
 import io.nats.client.PublishOptions;
+import io.orderflow.codecs.Cause;
 import io.orderflow.codecs.Envelope;
 import io.orderflow.codecs.Event;
 import io.orderflow.codecs.Subjects;
@@ -34,10 +35,12 @@ final class OrderEnding {
 
   private final JetStreamBridge bridge;
   private final OrderProjection projection;
+  private final OrderMetrics metrics;
 
-  OrderEnding(JetStreamBridge bridge, OrderProjection projection) {
+  OrderEnding(JetStreamBridge bridge, OrderProjection projection, OrderMetrics metrics) {
     this.bridge = bridge;
     this.projection = projection;
+    this.metrics = metrics;
   }
 
   Future<Order> load(String orderId) {
@@ -57,17 +60,20 @@ final class OrderEnding {
    * Publishes {@code outcome} (an OrderConfirmed or OrderCancelled, or null for none) unless the order
    * already ended, then writes the projection from whatever ended it. Only for an order that exists.
    */
-  Future<Void> end(Order order, Event outcome, String traceparent, String causationId) {
+  Future<Void> end(Order order, Event outcome, Cause cause) {
     OrderView view = OrderView.placed(order.placed(), order.placedEvent().time());
     if (order.hasEnded()) return projection.put(view.ended(order.ended().data(), order.ended().time())).mapEmpty();
     if (outcome == null) return Future.succeededFuture();
-    Envelope out = Envelope.of(outcome, Instant.now(), traceparent, causationId);
+    Envelope out = Envelope.of(outcome, Instant.now(), cause);
     // Expect the ended subject as read (empty, or holding only a message that is no event): a competing
     // outcome stored meanwhile fails this publish; a retry of this very publish is deduplicated by its id first.
     return bridge.publish(out, PublishOptions.builder().expectedLastSubjectSequence(order.endedSequence()))
-        .compose(ack -> projection.put(view.ended(outcome, out.time())).mapEmpty(),
+        .compose(ack -> {
+              if (!ack.isDuplicate()) metrics.ended(outcome, order.placedEvent().time(), out.time());
+              return projection.put(view.ended(outcome, out.time())).mapEmpty();
+            },
             e -> JetStreamBridge.isWrongLastSequence(e)
-                ? load(order.placed().orderId()).compose(now -> now.hasEnded() ? end(now, null, null, null) : Future.failedFuture(e))
+                ? load(order.placed().orderId()).compose(now -> now.hasEnded() ? end(now, null, Cause.NONE) : Future.failedFuture(e))
                 : Future.failedFuture(e));
   }
 }

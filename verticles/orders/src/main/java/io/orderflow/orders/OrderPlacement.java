@@ -1,6 +1,7 @@
 package io.orderflow.orders;
 
 import io.nats.client.api.PublishAck;
+import io.orderflow.codecs.Cause;
 import io.orderflow.codecs.Envelope;
 import io.orderflow.codecs.Event;
 import io.orderflow.codecs.Ids;
@@ -36,11 +37,13 @@ final class OrderPlacement {
   private final JetStreamBridge bridge;
   private final OrderProjection projection;
   private final Duration idempotencyTtl;
+  private final OrderMetrics metrics;
 
-  OrderPlacement(JetStreamBridge bridge, OrderProjection projection, Duration idempotencyTtl) {
+  OrderPlacement(JetStreamBridge bridge, OrderProjection projection, Duration idempotencyTtl, OrderMetrics metrics) {
     this.bridge = bridge;
     this.projection = projection;
     this.idempotencyTtl = idempotencyTtl;
+    this.metrics = metrics;
   }
 
   Future<Accepted> place(PlaceOrder request, String idempotencyKey, String traceparent) {
@@ -76,7 +79,7 @@ final class OrderPlacement {
       }
       var placed = new Event.OrderPlaced(orderId, request.customerId(), priced.lines(), priced.totalCents(), priced.currency(), fingerprint);
       Instant now = Instant.now();
-      Envelope event = Envelope.of(placed, now, traceparent, null);
+      Envelope event = Envelope.of(placed, now, Cause.trace(traceparent));
       return Future.all(
               handOff(Topology.PAYMENT_TOKENS, orderId, request.paymentToken(), keyed),
               handOff(Topology.CONTACTS, orderId, request.email(), keyed))
@@ -95,6 +98,7 @@ final class OrderPlacement {
   }
 
   private Future<Accepted> recordPending(Event.OrderPlaced placed, Instant at, PublishAck ack) {
+    metrics.placed();
     // The projection write is for listings; GET /orders/{id} reads the stream, so a failed write loses nothing.
     return projection.putPendingIfAbsent(OrderView.placed(placed, at))
         .transform(ar -> Future.succeededFuture(new Accepted(placed.orderId(), false)));

@@ -35,17 +35,36 @@ final class OrderReader {
     });
   }
 
+  /** An order's event and where it is stored. */
+  record Located(String stream, long sequence, Envelope event) {}
+
   /** Every event of the order across the streams, in causal order (each after the event that caused it). */
   Future<List<Envelope>> events(String orderId) {
-    List<Future<Optional<Envelope>>> reads = List.of(
-        last(Topology.ORDERS, Subjects.ORDERS_PLACED, orderId),
-        last(Topology.INVENTORY, Subjects.INVENTORY_RESERVED, orderId),
-        last(Topology.INVENTORY, Subjects.INVENTORY_REJECTED, orderId),
-        last(Topology.PAYMENTS, Subjects.PAYMENTS, orderId),
-        last(Topology.ORDERS, Subjects.ORDERS_ENDED, orderId),
-        last(Topology.INVENTORY, Subjects.INVENTORY_SETTLED, orderId),
-        last(Topology.NOTIFICATIONS, Subjects.NOTIFICATIONS, orderId));
-    return Future.all(reads).map(all -> causalOrder(reads.stream().map(Future::result).flatMap(Optional::stream).toList()));
+    return located(orderId).map(all -> all.stream().map(Located::event).toList());
+  }
+
+  /** Like {@link #events}, with each event's stream and sequence (where a consumer's position can be compared). */
+  Future<List<Located>> located(String orderId) {
+    List<Future<Optional<Located>>> reads = List.of(
+        at(Topology.ORDERS, Subjects.ORDERS_PLACED, orderId),
+        at(Topology.INVENTORY, Subjects.INVENTORY_RESERVED, orderId),
+        at(Topology.INVENTORY, Subjects.INVENTORY_REJECTED, orderId),
+        at(Topology.PAYMENTS, Subjects.PAYMENTS, orderId),
+        at(Topology.ORDERS, Subjects.ORDERS_ENDED, orderId),
+        at(Topology.INVENTORY, Subjects.INVENTORY_SETTLED, orderId),
+        at(Topology.PAYMENTS, Subjects.PAYMENTS_VOIDED, orderId),
+        at(Topology.NOTIFICATIONS, Subjects.NOTIFICATIONS, orderId));
+    return Future.all(reads).map(all -> {
+      List<Located> found = reads.stream().map(Future::result).flatMap(Optional::stream).toList();
+      Map<String, Located> byId = new HashMap<>();
+      for (Located l : found) byId.put(l.event().id(), l);
+      return causalOrder(found.stream().map(Located::event).toList()).stream().map(e -> byId.get(e.id())).toList();
+    });
+  }
+
+  private Future<Optional<Located>> at(String stream, String prefix, String orderId) {
+    return bridge.lastEvent(stream, prefix + "." + orderId)
+        .map(e -> e.filter(StoredEvent::ok).map(s -> new Located(stream, s.sequence(), s.envelope())));
   }
 
   static List<Envelope> causalOrder(List<Envelope> events) {

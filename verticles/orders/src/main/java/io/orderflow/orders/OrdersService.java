@@ -27,8 +27,10 @@ public final class OrdersService implements OrderflowService {
         List.of(Topology.ORDERS_REJECTED, Topology.ORDERS_PAYMENTS, Topology.ORDERS_DLQ),
         List.of(Topology.CATALOG, Topology.ORDERS_VIEW, Topology.PAYMENT_TOKENS, Topology.CONTACTS));
     var projection = new OrderProjection(ctx.bridge());
-    var placement = new OrderPlacement(ctx.bridge(), projection, ctx.settings().duration("orders.idempotency-ttl", Duration.ofHours(24)));
+    var metrics = new OrderMetrics(ctx.telemetry().meters());
+    var placement = new OrderPlacement(ctx.bridge(), projection, ctx.settings().duration("orders.idempotency-ttl", Duration.ofHours(24)), metrics);
     var reader = new OrderReader(ctx.bridge());
+    var timelines = new TimelineReader(ctx.bridge(), reader);
     new OrderRoutes(new OrderRoutes.Orders() {
       public Future<String> place(PlaceOrder request, String key, String traceparent) {
         return placement.place(request, key, traceparent).map(OrderPlacement.Accepted::orderId);
@@ -45,8 +47,12 @@ public final class OrdersService implements OrderflowService {
       public Future<List<io.orderflow.codecs.Envelope>> events(String orderId) {
         return reader.events(orderId);
       }
+
+      public Future<Optional<io.vertx.core.json.JsonObject>> timeline(String orderId) {
+        return timelines.timeline(orderId);
+      }
     }, ctx.settings().integer("orders.max-lines", 50)).mount(ctx.publicRouter());
-    var ending = new OrderEnding(ctx.bridge(), projection);
+    var ending = new OrderEnding(ctx.bridge(), projection, metrics);
     var saga = new SagaHandler(ending);
     return Future.all(ctx.consume(Topology.ORDERS_REJECTED, saga), ctx.consume(Topology.ORDERS_PAYMENTS, saga),
         followDeadLetters(ctx, new DeadLetterHandler(ending))).mapEmpty();

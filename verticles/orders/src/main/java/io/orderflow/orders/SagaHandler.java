@@ -30,7 +30,7 @@ final class SagaHandler implements EventHandler {
     String orderId = trigger.subject();
     return ending.load(orderId).compose(order -> {
       if (!order.exists()) return Future.failedFuture(new IllegalStateException("no OrderPlaced for " + orderId));
-      return ending.end(order, decide(order.placed(), trigger.data()), trigger.traceparent(), trigger.id());
+      return ending.end(order, decide(order.placed(), trigger.data()), d.cause());
     });
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.nats.client.Connection;
 import io.nats.client.api.StreamInfoOptions;
 import io.orderflow.codecs.CancelReason;
+import io.orderflow.codecs.Cause;
 import io.orderflow.codecs.Envelope;
 import io.orderflow.codecs.Event;
 import io.orderflow.codecs.Ids;
@@ -44,7 +45,7 @@ class OrderEndingTest {
     vertx = Vertx.vertx();
     bridge = new JetStreamBridge(vertx, nc);
     projection = new OrderProjection(bridge);
-    ending = new OrderEnding(bridge, projection);
+    ending = new OrderEnding(bridge, projection, new OrderMetrics(bridge.telemetry().meters()));
   }
 
   @AfterAll
@@ -62,10 +63,10 @@ class OrderEndingTest {
     assertThat(stale.hasEnded()).isFalse();
     // The saga confirms the order after the dead letter's handler read it, before it publishes.
     var confirmed = new Event.OrderConfirmed(placed.orderId(), placed.customerId(), 900, "EUR");
-    ending.end(stale, confirmed, null, null).await(10, TimeUnit.SECONDS);
+    ending.end(stale, confirmed, Cause.NONE).await(10, TimeUnit.SECONDS);
 
     var cancelled = new Event.OrderCancelled(placed.orderId(), placed.customerId(), CancelReason.PROCESSING_FAILED, "orders-payments: boom");
-    ending.end(stale, cancelled, null, null).await(10, TimeUnit.SECONDS);
+    ending.end(stale, cancelled, Cause.NONE).await(10, TimeUnit.SECONDS);
 
     String ended = Subjects.ORDERS_ENDED + "." + placed.orderId();
     long stored = nc.jetStreamManagement().getStreamInfo(Topology.ORDERS, StreamInfoOptions.filterSubjects(ended))

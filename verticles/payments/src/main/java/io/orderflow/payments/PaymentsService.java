@@ -1,5 +1,6 @@
 package io.orderflow.payments;
 
+import io.orderflow.codecs.Cause;
 import io.orderflow.codecs.Envelope;
 import io.orderflow.codecs.Event;
 import io.orderflow.payments.gateway.GatewayBreaker;
@@ -37,11 +38,12 @@ public final class PaymentsService implements OrderflowService {
     }
     ctx.requires(List.of(Topology.INVENTORY, Topology.PAYMENTS, Topology.ORDERS, Topology.SYSTEM),
         List.of(Topology.PAYMENTS_RESERVED, Topology.PAYMENTS_ENDED), List.of(Topology.PAYMENT_TOKENS));
-    var client = new PaymentGatewayClient(ctx.vertx(), config.pspUrl(), config.gatewayTimeout());
+    var client = new PaymentGatewayClient(ctx.vertx(), config.pspUrl(), config.gatewayTimeout(), ctx.telemetry().tracing());
     var runner = new java.util.concurrent.atomic.AtomicReference<io.orderflow.runtime.ConsumerRunner>();
     var gateway = new GatewayBreaker(ctx.vertx(), client, config.breakerMaxFailures(), config.breakerResetTimeout(),
-        config.gatewayRetries(), state -> breakerChanged(ctx, state, runner.get()));
-    return ctx.runner(Topology.PAYMENTS_RESERVED, new StockReservedHandler(ctx.bridge(), gateway))
+        config.gatewayRetries(), ctx.telemetry().meters(), state -> breakerChanged(ctx, state, runner.get()));
+    var metrics = new PaymentMetrics(ctx.telemetry().meters());
+    return ctx.runner(Topology.PAYMENTS_RESERVED, new StockReservedHandler(ctx.bridge(), gateway, metrics))
         .onSuccess(runner::set)
         .compose(r -> ctx.consume(Topology.PAYMENTS_ENDED, new VoidHandler(ctx.bridge(), gateway)))
         .mapEmpty();
@@ -56,7 +58,7 @@ public final class PaymentsService implements OrderflowService {
       if (state == CircuitBreakerState.OPEN) runner.pause();
       if (state == CircuitBreakerState.CLOSED) runner.resume();
     }
-    var event = Envelope.of(new Event.BreakerChanged(GatewayBreaker.NAME, state.name(), ctx.instanceId()), Instant.now(), null, null);
+    var event = Envelope.of(new Event.BreakerChanged(GatewayBreaker.NAME, state.name(), ctx.instanceId()), Instant.now(), Cause.NONE);
     ctx.bridge().publish(event).onFailure(e -> LOG.warn("breaker event not published: {}", e.toString()));
   }
 }

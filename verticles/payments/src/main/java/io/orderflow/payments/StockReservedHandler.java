@@ -32,10 +32,12 @@ final class StockReservedHandler implements EventHandler {
 
   private final JetStreamBridge bridge;
   private final GatewayBreaker gateway;
+  private final PaymentMetrics metrics;
 
-  StockReservedHandler(JetStreamBridge bridge, GatewayBreaker gateway) {
+  StockReservedHandler(JetStreamBridge bridge, GatewayBreaker gateway, PaymentMetrics metrics) {
     this.bridge = bridge;
     this.gateway = gateway;
+    this.metrics = metrics;
   }
 
   @Override
@@ -45,20 +47,29 @@ final class StockReservedHandler implements EventHandler {
       LOG.warn("ignoring {} {}: payments reacts to StockReserved only", trigger.type(), trigger.id());
       return Future.succeededFuture();
     }
+    long started = System.nanoTime();
     String orderId = reserved.orderId();
     var record = bridge.lastEvent(Topology.PAYMENTS, Subjects.PAYMENTS + "." + orderId);
     var voided = bridge.lastEvent(Topology.PAYMENTS, Subjects.PAYMENTS_VOIDED + "." + orderId);
     var ended = bridge.lastEvent(Topology.ORDERS, Subjects.ORDERS_ENDED + "." + orderId);
     return Future.all(record, voided, ended).compose(all -> {
-      if (decided(record.result(), reserved)) return Future.succeededFuture();
+      if (decided(record.result(), reserved)) return Future.succeededFuture(PaymentMetrics.Status.SKIPPED);
       if (voided.result().isPresent() || ended.result().isPresent()) {
         LOG.info("order {}: already ended, not charging", orderId);
-        return Future.succeededFuture();
+        return Future.succeededFuture(PaymentMetrics.Status.SKIPPED);
       }
-      return decide(reserved, delivery.redelivered()).compose(outcome -> publish(outcome, trigger));
-    }).recover(e -> GatewayBreaker.isOutage(e)
-        ? Future.<Void>failedFuture(new EventHandler.RetryLater("payment gateway unavailable: " + e.getMessage(), gateway.retryDelayMillis()))
-        : Future.failedFuture(e));
+      return decide(reserved, delivery.redelivered(), trigger.traceparent()).compose(outcome -> publish(outcome, delivery));
+    }).transform(ar -> {
+      if (ar.succeeded()) {
+        metrics.record(ar.result(), started);
+        return Future.<Void>succeededFuture();
+      }
+      boolean outage = GatewayBreaker.isOutage(ar.cause());
+      metrics.record(outage ? PaymentMetrics.Status.DEFERRED : PaymentMetrics.Status.FAILED, started);
+      return outage
+          ? Future.<Void>failedFuture(new EventHandler.RetryLater("payment gateway unavailable: " + ar.cause().getMessage(), gateway.retryDelayMillis()))
+          : Future.<Void>failedFuture(ar.cause());
+    });
   }
 
   private static boolean decided(Optional<StoredEvent> record, Event.StockReserved reserved) {
@@ -75,28 +86,28 @@ final class StockReservedHandler implements EventHandler {
     return decided;
   }
 
-  private Future<Event> decide(Event.StockReserved reserved, boolean redelivered) {
+  private Future<Event> decide(Event.StockReserved reserved, boolean redelivered, String traceparent) {
     return bridge.kvGet(Topology.PAYMENT_TOKENS, reserved.orderId()).compose(entry -> {
       Optional<String> token = entry.map(e -> new String(e.value(), StandardCharsets.UTF_8)).filter(t -> !t.isBlank());
       if (token.isEmpty()) {
         // The token may be gone because an earlier attempt charged and then crashed before publishing:
         // ask the gateway before declining, so a charged order is never cancelled.
-        return gateway.lookup(reserved.orderId()).map(found -> found.map(result -> PaymentDecision.outcome(reserved, result))
+        return gateway.lookup(reserved.orderId(), traceparent).map(found -> found.map(result -> PaymentDecision.outcome(reserved, result))
             .orElseGet(() -> {
               LOG.warn("order {}: no payment token (hand-off expired or erased) and no charge, declining", reserved.orderId());
               return PaymentDecision.tokenUnavailable(reserved);
             }));
       }
       ChargeRequest request = ChargeRequest.forReservation(reserved, token.get());
-      return gateway.charge(request, redelivered).map(result -> PaymentDecision.outcome(reserved, result));
+      return gateway.charge(request, redelivered, traceparent).map(result -> PaymentDecision.outcome(reserved, result));
     });
   }
 
-  private Future<Void> publish(Event outcome, Envelope trigger) {
-    Envelope event = Envelope.of(outcome, Instant.now(), trigger.traceparent(), trigger.id());
+  private Future<PaymentMetrics.Status> publish(Event outcome, Delivery trigger) {
+    Envelope event = Envelope.of(outcome, Instant.now(), trigger.cause());
     return bridge.publish(event)
         .onSuccess(ack -> LOG.info("order {}: {} (event {})", event.subject(), describe(outcome), event.id()))
-        .mapEmpty();
+        .map(ack -> outcome instanceof Event.PaymentAuthorized ? PaymentMetrics.Status.AUTHORIZED : PaymentMetrics.Status.DECLINED);
   }
 
   private static String describe(Event outcome) {

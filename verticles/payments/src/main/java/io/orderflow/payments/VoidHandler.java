@@ -43,12 +43,12 @@ final class VoidHandler implements EventHandler {
     var record = bridge.lastEvent(Topology.PAYMENTS, Subjects.PAYMENTS + "." + orderId);
     return Future.all(voided, record).<Void>compose(all -> {
       if (voided.result().isPresent()) return Future.succeededFuture();
-      return chargeOf(orderId, record.result()).<Void>compose(charge -> {
+      String traceparent = delivery.event().traceparent();
+      return chargeOf(orderId, record.result(), traceparent).<Void>compose(charge -> {
         if (charge.isEmpty()) return Future.succeededFuture();
-        return gateway.voidCharge(charge.get().chargeId())
+        return gateway.voidCharge(charge.get().chargeId(), traceparent)
             .compose(v -> bridge.publish(Envelope.of(new Event.PaymentVoided(orderId, charge.get().chargeId(),
-                charge.get().amountCents(), charge.get().currency()), Instant.now(), delivery.event().traceparent(),
-                delivery.event().id())))
+                charge.get().amountCents(), charge.get().currency()), Instant.now(), delivery.cause())))
             .onSuccess(ack -> LOG.warn("order {}: charge {} voided (order cancelled: {})", orderId, charge.get().chargeId(),
                 cancelled.detail()))
             .mapEmpty();
@@ -60,7 +60,7 @@ final class VoidHandler implements EventHandler {
 
   private record Charge(String chargeId, long amountCents, String currency) {}
 
-  private Future<Optional<Charge>> chargeOf(String orderId, Optional<StoredEvent> record) {
+  private Future<Optional<Charge>> chargeOf(String orderId, Optional<StoredEvent> record, String traceparent) {
     if (record.isPresent() && record.get().ok() && record.get().envelope().data() instanceof Event.PaymentAuthorized a) {
       return Future.succeededFuture(Optional.of(new Charge(a.chargeId(), a.amountCents(), a.currency())));
     }
@@ -68,7 +68,7 @@ final class VoidHandler implements EventHandler {
     // No decision recorded: the charge may still have happened (its publish or its event was lost). The
     // amount is the reserved total, the one payments would have charged.
     var reserved = bridge.lastEvent(Topology.INVENTORY, Subjects.INVENTORY_RESERVED + "." + orderId);
-    return Future.all(gateway.lookup(orderId), reserved).map(all -> {
+    return Future.all(gateway.lookup(orderId, traceparent), reserved).map(all -> {
       Optional<ChargeResult> found = all.resultAt(0);
       Optional<StoredEvent> stock = all.resultAt(1);
       if (found.isEmpty() || !(found.get() instanceof ChargeResult.Authorized a)) return Optional.<Charge>empty();

@@ -19,6 +19,7 @@ import io.orderflow.codecs.StockLine;
 import io.orderflow.codecs.Subjects;
 import io.orderflow.payments.GatewayProxy.Fault;
 import io.orderflow.pspsim.PspSimVerticle;
+import io.orderflow.runtime.telemetry.Tracing;
 import io.orderflow.runtime.DeadLetters;
 import io.orderflow.runtime.JetStreamBridge;
 import io.orderflow.runtime.NatsServer;
@@ -101,7 +102,10 @@ class PaymentsServiceTest {
     assertThat(payment.data()).isEqualTo(new Event.PaymentAuthorized(order, chargeId, TOTAL, "EUR"));
     assertThat(ledger.getJsonArray("charges").getJsonObject(0).getLong("amountCents")).isEqualTo(TOTAL);
     assertThat(payment.causationId()).isEqualTo(reserved.id());
-    assertThat(payment.traceparent()).isEqualTo(TRACEPARENT);
+    // The same trace, in a span of its own: what a handler publishes continues its trigger's trace.
+    assertThat(Tracing.traceId(payment.traceparent())).isEqualTo(Tracing.traceId(TRACEPARENT));
+    assertThat(Tracing.spanId(payment.traceparent())).isNotEqualTo(Tracing.spanId(TRACEPARENT));
+    assertThat(payment.deliveryAttempt()).as("made on the trigger's first delivery").isEqualTo(1);
   }
 
   @Test

@@ -4,6 +4,7 @@ import io.nats.client.ConsumeOptions;
 import io.nats.client.Message;
 import io.nats.client.MessageConsumer;
 import io.orderflow.codecs.Decoded;
+import io.orderflow.codecs.Envelope;
 import io.orderflow.codecs.EventCodec;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * or block the messages behind them. A {@link EventHandler.RetryLater} (an outage: not the message's
  * fault) never counts towards dead-lettering. The in-flight count is bounded by MaxAckPending and the
  * small pull batch. A watchdog restarts a consumer that went silent while work is pending (jnats'
- * consume() can stay idle after a failed re-subscribe).
+ * consume() can stay idle after a failed re-subscribe). Each delivery is recorded by {@link DeliveryTelemetry}:
+ * a CONSUMER span parented on its publisher's span, its outcome counted, and a line at DEBUG.
  */
 public final class ConsumerRunner extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ConsumerRunner.class);
@@ -50,6 +52,7 @@ public final class ConsumerRunner extends VerticleBase {
   private final EventHandler handler;
   private final Options options;
   private final DeadLetters deadLetters;
+  private final DeliveryTelemetry telemetry;
   private final List<MessageConsumer> consumers = new ArrayList<>();
   /** Per stream sequence: how many deliveries ended in RetryLater (an outage), so they are not counted as failures. */
   private final Map<Long, Integer> waits = new HashMap<>();
@@ -67,6 +70,7 @@ public final class ConsumerRunner extends VerticleBase {
     this.options = options;
     this.handler = handler;
     this.deadLetters = new DeadLetters(bridge);
+    this.telemetry = new DeliveryTelemetry(bridge.telemetry(), spec.durable());
   }
 
   @Override
@@ -160,6 +164,7 @@ public final class ConsumerRunner extends VerticleBase {
       return;
     }
     inFlight++;
+    var meta = msg.metaData();
     // Slow work (a gateway call under load, a mail) tells the server it is still alive, so AckWait does
     // not hand the message to another instance while this one is still handling it.
     long heartbeat = vertx.setPeriodic(Math.max(200, options.ackWait().toMillis() / 3), id -> {
@@ -170,36 +175,58 @@ public final class ConsumerRunner extends VerticleBase {
       }
     });
     Decoded decoded = EventCodec.decode(msg.getData());
-    Future<Void> outcome = switch (decoded) {
-      case Decoded.Failed f -> deadLetter(msg, f.error().kind() + ": " + f.error().detail());
-      case Decoded.Ok ok -> {
-        var meta = msg.metaData();
-        Future<Void> f;
-        try {
-          f = handler.handle(new Delivery(ok.envelope(), msg.getData(), meta.deliveredCount(), meta.streamSequence()));
-        } catch (RuntimeException e) {
-          f = Future.failedFuture(e);
+    Envelope event = decoded instanceof Decoded.Ok ok ? ok.envelope() : null;
+    String parent = msg.getHeaders() == null ? null : msg.getHeaders().getFirst(JetStreamBridge.TRACEPARENT);
+    if (parent == null && event != null) parent = event.traceparent();
+    var handling = telemetry.start(msg, parent, event == null ? null : event.orderId(), event == null ? null : event.id(),
+        event == null ? "undecodable message" : event.type().ceType());
+    Future<ConsumerMetrics.Outcome> outcome;
+    try (var log = handling.log()) {
+      outcome = switch (decoded) {
+        case Decoded.Failed f -> deadLetter(msg, f.error().kind() + ": " + f.error().detail());
+        case Decoded.Ok ok -> {
+          // The handler sees the event in its handling span's context: what it publishes continues the trace.
+          String traceparent = handling.traceparent();
+          Envelope seen = traceparent == null ? ok.envelope() : ok.envelope().withTraceparent(traceparent);
+          Future<Void> f;
+          try {
+            f = handler.handle(new Delivery(seen, msg.getData(), meta.deliveredCount(), meta.streamSequence()));
+          } catch (RuntimeException e) {
+            f = Future.failedFuture(e);
+          }
+          // Handlers may complete on another context (a ledger's, a mailer's): settle back on ours, where
+          // the in-flight count lives.
+          Promise<ConsumerMetrics.Outcome> settled = Promise.promise();
+          f.onComplete(ar -> context.runOnContext(v -> {
+            if (ar.failed()) handling.failed(ar.cause());
+            try (var again = ar.failed() ? handling.log() : null) {
+              settle(msg, ar.succeeded() ? null : ar.cause()).onComplete(settled);
+            } catch (RuntimeException e) {
+              settled.tryFail(e); // ack/nak on a closed connection: never strand the in-flight count
+            }
+          }));
+          yield settled.future();
         }
-        // Handlers may complete on another context (a ledger's, a mailer's): settle back on ours, where
-        // the in-flight count lives.
-        Promise<Void> settled = Promise.promise();
-        f.onComplete(ar -> context.runOnContext(v -> settle(msg, ar.succeeded() ? null : ar.cause()).onComplete(settled)));
-        yield settled.future();
-      }
-    };
+      };
+    }
     outcome.onComplete(ar -> context.runOnContext(v -> {
       vertx.cancelTimer(heartbeat);
-      if (ar.failed()) LOG.warn("{}: could not settle message {}: {}", spec.durable(), msg.getSubject(), ar.cause().toString());
+      if (ar.failed()) {
+        try (var log = handling.log()) {
+          LOG.warn("{}: could not settle message {}: {}", spec.durable(), msg.getSubject(), ar.cause().toString());
+        }
+      }
+      handling.finish(ar.succeeded() ? ar.result() : ConsumerMetrics.Outcome.FAILED);
       if (--inFlight == 0 && drained != null) drained.tryComplete();
     }));
   }
 
-  private Future<Void> settle(Message msg, Throwable failure) {
+  private Future<ConsumerMetrics.Outcome> settle(Message msg, Throwable failure) {
     long seq = msg.metaData().streamSequence();
     if (failure == null) {
       waits.remove(seq);
       msg.ack();
-      return Future.succeededFuture();
+      return Future.succeededFuture(ConsumerMetrics.Outcome.PROCESSED);
     }
     if (failure instanceof EventHandler.RetryLater || JetStreamBridge.isBrokerOutage(failure)) {
       // An outage (the broker or a dependency), not the message's fault: it waits and is not counted.
@@ -207,7 +234,7 @@ public final class ConsumerRunner extends VerticleBase {
       waits.merge(seq, 1, Integer::sum);
       long delay = failure instanceof EventHandler.RetryLater r ? r.delayMillis() : BROKER_OUTAGE_RETRY_MILLIS;
       msg.nakWithDelay(Duration.ofMillis(delay));
-      return Future.succeededFuture();
+      return Future.succeededFuture(ConsumerMetrics.Outcome.DEFERRED);
     }
     long delivered = msg.metaData().deliveredCount();
     long attempts = delivered - waits.getOrDefault(seq, 0);
@@ -220,10 +247,10 @@ public final class ConsumerRunner extends VerticleBase {
     }
     LOG.warn("{}: {} failed (attempt {}), retrying: {}", spec.durable(), msg.getSubject(), attempts, failure.toString());
     msg.nakWithDelay(backoff(attempts));
-    return Future.succeededFuture();
+    return Future.succeededFuture(ConsumerMetrics.Outcome.FAILED);
   }
 
-  private Future<Void> deadLetter(Message msg, String error) {
+  private Future<ConsumerMetrics.Outcome> deadLetter(Message msg, String error) {
     Future<io.nats.client.api.PublishAck> published;
     try {
       published = deadLetters.deadLetter(spec, msg, error);
@@ -233,7 +260,7 @@ public final class ConsumerRunner extends VerticleBase {
     return published
         .onSuccess(ack -> msg.term())
         .onFailure(e -> msg.nakWithDelay(options.maxBackoff()))
-        .mapEmpty();
+        .map(ack -> ConsumerMetrics.Outcome.DEAD_LETTERED);
   }
 
   /** Exponential backoff with full jitter, capped. */

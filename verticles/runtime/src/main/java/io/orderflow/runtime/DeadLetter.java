@@ -78,6 +78,14 @@ public record DeadLetter(long sequence, Map<String, List<String>> headers, byte[
     return header(DeadLetters.SUBJECT);
   }
 
+  /** The order the failed message was about: its subject's last token, when that is an order id. */
+  public Optional<String> orderId() {
+    String subject = subject();
+    if (subject == null) return Optional.empty();
+    String last = io.orderflow.codecs.Subjects.lastToken(subject);
+    return io.orderflow.codecs.Ids.isOrderId(last) ? Optional.of(last) : Optional.empty();
+  }
+
   /**
    * The event consumer that failed it. A replay consumer counts as the event consumer it replays to, so a
    * dead letter that failed again after a replay can be replayed again.

@@ -23,7 +23,8 @@ public final class DeadLetterFollower extends VerticleBase {
 
   @FunctionalInterface
   public interface Handler {
-    Future<Void> handle(DeadLetter letter);
+    /** {@code traceparent}: this handling's span, in the trace of the message that failed; events made here continue it. */
+    Future<Void> handle(DeadLetter letter, String traceparent);
   }
 
   /** How the follower pulls and retries: the {@code consumer.*} settings every consumer uses. */
@@ -39,6 +40,7 @@ public final class DeadLetterFollower extends VerticleBase {
   private final Topology.ConsumerSpec spec;
   private final Options options;
   private final Handler handler;
+  private final DeliveryTelemetry telemetry;
   private MessageConsumer consumer;
   private Context context;
   private int inFlight;
@@ -52,6 +54,7 @@ public final class DeadLetterFollower extends VerticleBase {
     this.spec = spec;
     this.options = options;
     this.handler = handler;
+    this.telemetry = new DeliveryTelemetry(bridge.telemetry(), spec.durable());
   }
 
   @Override
@@ -121,26 +124,37 @@ public final class DeadLetterFollower extends VerticleBase {
     inFlight++;
     long delivered = msg.metaData().deliveredCount();
     DeadLetter letter = DeadLetter.of(msg.metaData().streamSequence(), msg.getHeaders(), msg.getData());
+    var handling = telemetry.start(msg, letter.header(JetStreamBridge.TRACEPARENT), letter.orderId().orElse(null),
+        letter.cloudEvent().map(DeadLetter.CloudEventRef::id).orElse(null), "dead letter of " + letter.consumer());
     Future<Void> outcome;
-    try {
-      outcome = handler.handle(letter);
+    try (var log = handling.log()) {
+      outcome = handler.handle(letter, handling.traceparent());
     } catch (RuntimeException e) {
       outcome = Future.failedFuture(e);
     }
     // The handler may complete on another context: settle on ours, where the in-flight count lives.
     outcome.onComplete(ar -> context.runOnContext(v -> {
-      if (ar.succeeded()) {
-        msg.ack();
-      } else {
-        if (options.maxDeliver() > 0 && delivered >= options.maxDeliver() - 1) {
-          LOG.error("{}: dead letter {} ({}) failed {} times; the server drops it at MaxDeliver: {}", spec.durable(),
-              letter.sequence(), letter.subject(), delivered, ar.cause().toString());
+      try {
+        if (ar.succeeded()) {
+          msg.ack();
         } else {
-          LOG.warn("{}: dead letter {} ({}) failed (attempt {}), retrying: {}", spec.durable(), letter.sequence(),
-              letter.subject(), delivered, ar.cause().toString());
+          handling.failed(ar.cause());
+          try (var log = handling.log()) {
+            if (options.maxDeliver() > 0 && delivered >= options.maxDeliver() - 1) {
+              LOG.error("{}: dead letter {} ({}) failed {} times; the server drops it at MaxDeliver: {}", spec.durable(),
+                  letter.sequence(), letter.subject(), delivered, ar.cause().toString());
+            } else {
+              LOG.warn("{}: dead letter {} ({}) failed (attempt {}), retrying: {}", spec.durable(), letter.sequence(),
+                  letter.subject(), delivered, ar.cause().toString());
+            }
+          }
+          msg.nakWithDelay(options.backoff().after(delivered));
         }
-        msg.nakWithDelay(options.backoff().after(delivered));
+      } catch (RuntimeException e) {
+        // ack/nak on a closed connection: the dead letter is delivered again; the in-flight count must still drop
+        LOG.warn("{}: could not settle dead letter {}: {}", spec.durable(), letter.sequence(), e.toString());
       }
+      handling.finish(ar.succeeded() ? ConsumerMetrics.Outcome.PROCESSED : ConsumerMetrics.Outcome.FAILED);
       if (--inFlight == 0 && drained != null) drained.tryComplete();
     }));
   }

@@ -15,6 +15,11 @@ import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
 import io.orderflow.codecs.EventCodec;
 import io.orderflow.codecs.Envelope;
+import io.orderflow.runtime.telemetry.MessagingAttributes;
+import io.orderflow.runtime.telemetry.ServiceTelemetry;
+import io.orderflow.runtime.telemetry.Tracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -27,6 +32,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * The one place where jnats meets Vert.x: publishes become Vert.x futures completed on the caller's
  * context, and the calls jnats only offers synchronously run on the worker pool, never on an event loop.
  * Key-value puts go out as JetStream publishes to the bucket's subject, so they are asynchronous too.
+ * Every event publish is a PRODUCER span of the service's tracer, parented on the trace the event names; its
+ * context replaces the event's {@code traceparent} and travels in the NATS headers too.
  */
 public final class JetStreamBridge {
   public static final String MSG_ID = "Nats-Msg-Id";
@@ -39,10 +46,17 @@ public final class JetStreamBridge {
   private final JetStream js;
   private final JetStreamManagement jsm;
   private final ConcurrentHashMap<String, KeyValue> buckets = new ConcurrentHashMap<>();
+  private final ServiceTelemetry telemetry;
 
+  /** A bridge outside a service host (tests): spans are made but not exported, metrics kept in a registry of its own. */
   public JetStreamBridge(Vertx vertx, Connection connection) {
+    this(vertx, connection, ServiceTelemetry.standalone("test"));
+  }
+
+  public JetStreamBridge(Vertx vertx, Connection connection, ServiceTelemetry telemetry) {
     this.vertx = vertx;
     this.connection = connection;
+    this.telemetry = telemetry;
     try {
       this.js = connection.jetStream();
       this.jsm = connection.jetStreamManagement();
@@ -63,6 +77,11 @@ public final class JetStreamBridge {
     return jsm;
   }
 
+  /** The telemetry of the service this bridge (and its connection) belongs to. */
+  public ServiceTelemetry telemetry() {
+    return telemetry;
+  }
+
   /** Publishes an event with its id as {@code Nats-Msg-Id}, so a retried publish is deduplicated by the broker. */
   public Future<PublishAck> publish(Envelope event) {
     return publish(event, PublishOptions.builder());
@@ -70,9 +89,31 @@ public final class JetStreamBridge {
 
   /** Publishes with extra expectations (e.g. the last stream sequence, for optimistic concurrency). */
   public Future<PublishAck> publish(Envelope event, PublishOptions.Builder options) {
+    Span span = telemetry.tracing().startProducer("send " + event.type().ceType(), event.traceparent());
+    span.setAttribute(MessagingAttributes.SYSTEM, MessagingAttributes.NATS)
+        .setAttribute(MessagingAttributes.OPERATION, "send")
+        .setAttribute(MessagingAttributes.DESTINATION, event.natsSubject())
+        .setAttribute(MessagingAttributes.MESSAGE_ID, event.id());
+    if (event.orderId() != null) span.setAttribute(MessagingAttributes.ORDER_ID, event.orderId());
+    String traceparent = Tracing.traceparent(span);
+    Envelope traced = traceparent == null ? event : event.withTraceparent(traceparent);
     Headers headers = new Headers().put(CONTENT_TYPE, Envelope.CONTENT_TYPE);
-    if (event.traceparent() != null) headers.put(TRACEPARENT, event.traceparent());
-    return publishRaw(event.natsSubject(), headers, EventCodec.encode(event), options.messageId(event.id()).build());
+    if (traced.traceparent() != null) headers.put(TRACEPARENT, traced.traceparent());
+    Future<PublishAck> published;
+    try {
+      published = publishRaw(traced.natsSubject(), headers, EventCodec.encode(traced), options.messageId(traced.id()).build());
+    } catch (RuntimeException e) {
+      published = Future.failedFuture(e);
+    }
+    return published.onComplete(ar -> {
+      if (ar.succeeded()) {
+        span.setAttribute(MessagingAttributes.STREAM_SEQUENCE, ar.result().getSeqno())
+            .setAttribute(MessagingAttributes.DUPLICATE, ar.result().isDuplicate());
+      } else {
+        span.recordException(ar.cause()).setStatus(StatusCode.ERROR, ar.cause().toString());
+      }
+      span.end();
+    });
   }
 
   public Future<PublishAck> publishRaw(String subject, Headers headers, byte[] data, PublishOptions options) {

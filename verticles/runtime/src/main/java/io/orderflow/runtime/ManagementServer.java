@@ -5,27 +5,30 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.orderflow.runtime.telemetry.HttpMetrics;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * The management port of a process: liveness, readiness and the DLQ admin API, never on the public port.
- * The admin API uses the process's first service's connection; without one (null) it is not mounted.
+ * The management port of a process: liveness, readiness, Prometheus metrics and the DLQ admin API, never on
+ * the public port. The admin API uses the process's first service's connection; without one (null) it is not
+ * mounted. Its routes are named as management routes, so probes and scrapes are not counted as API requests.
  */
 public final class ManagementServer extends VerticleBase {
   private final int port;
   private final Readiness readiness;
   private final JetStreamBridge bridge;
+  private final PrometheusMeterRegistry registry;
   private HttpServer server;
 
-  public ManagementServer(int port, Readiness readiness) {
-    this(port, readiness, null);
-  }
-
-  public ManagementServer(int port, Readiness readiness, JetStreamBridge bridge) {
+  public ManagementServer(int port, Readiness readiness, JetStreamBridge bridge, PrometheusMeterRegistry registry) {
     this.port = port;
     this.readiness = readiness;
     this.bridge = bridge;
+    this.registry = registry;
   }
 
   @Override
@@ -33,9 +36,11 @@ public final class ManagementServer extends VerticleBase {
     Router router = Router.router(vertx);
     router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
     router.get("/ready").handler(this::ready);
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
     if (bridge != null) new DeadLetterRoutes(new DeadLetterAdmin(bridge)).mount(router);
     router.route().handler(ctx -> Problem.notFound("no route for " + ctx.request().method() + " " + ctx.request().path()).send(ctx));
     router.route().failureHandler(PublicApi::failure);
+    for (Route route : router.getRoutes()) route.setName(HttpMetrics.managementRoute(route.getPath() == null ? "*" : route.getPath()));
     return vertx.createHttpServer().requestHandler(router).listen(port).onSuccess(s -> server = s);
   }
 

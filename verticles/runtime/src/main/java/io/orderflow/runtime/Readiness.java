@@ -15,6 +15,7 @@ public final class Readiness {
   public record Check(String name, java.util.function.Supplier<Future<Void>> probe) {}
 
   private final List<Check> checks = new CopyOnWriteArrayList<>();
+  private final List<Topology.ConsumerSpec> consumers = new CopyOnWriteArrayList<>();
   private volatile boolean draining;
 
   public void add(String name, java.util.function.Supplier<Future<Void>> probe) {
@@ -24,6 +25,7 @@ public final class Readiness {
   /** Registers the standard checks for a service: connection state and presence of its JetStream resources. */
   public void addJetStream(String service, JetStreamBridge bridge, List<String> streams,
                            List<Topology.ConsumerSpec> consumers, List<Topology.BucketSpec> buckets) {
+    for (Topology.ConsumerSpec c : consumers) if (!this.consumers.contains(c)) this.consumers.add(c);
     add(service + ":nats", () -> bridge.connection().getStatus() == Connection.Status.CONNECTED
         ? Future.succeededFuture() : Future.failedFuture("NATS connection " + bridge.connection().getStatus()));
     add(service + ":jetstream", () -> bridge.blocking(() -> {
@@ -33,6 +35,11 @@ public final class Readiness {
       for (Topology.BucketSpec b : buckets) present("bucket " + b.name(), () -> jsm.getStreamInfo(Topology.kvStream(b)));
       return null;
     }));
+  }
+
+  /** The consumers the services of this process need: the ones whose backlog it reports. */
+  public List<Topology.ConsumerSpec> consumers() {
+    return List.copyOf(consumers);
   }
 
   public void draining() {

@@ -1,5 +1,6 @@
 package io.orderflow.runtime;
 
+import io.orderflow.runtime.telemetry.ServiceTelemetry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
@@ -54,6 +55,11 @@ public final class ServiceContext {
 
   public JetStreamBridge bridge() {
     return bridge;
+  }
+
+  /** This service's tracer and the process's meter registry. */
+  public ServiceTelemetry telemetry() {
+    return bridge.telemetry();
   }
 
   public Router publicRouter() {

@@ -1,9 +1,9 @@
 package io.orderflow.runtime;
 
 import io.nats.client.Connection;
+import io.orderflow.runtime.telemetry.Telemetry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -11,12 +11,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Hosts the services of one process: one NATS connection per service, one public port shared by their
- * routes, one management port. Stopping undeploys the services (consumers stop pulling and settle
- * in-flight messages), then drains and closes the connections.
+ * routes, one management port (health, readiness, metrics, DLQ admin). Stopping undeploys the services
+ * (consumers stop pulling and settle in-flight messages), drains and closes the connections, then exports
+ * the spans still buffered.
  */
 public final class ServiceHost {
   private static final Logger LOG = LoggerFactory.getLogger(ServiceHost.class);
 
+  private final Telemetry telemetry;
   private final Vertx vertx;
   private final Settings settings;
   private final Readiness readiness = new Readiness();
@@ -28,8 +30,10 @@ public final class ServiceHost {
   private int managementPort = -1;
   private JetStreamBridge adminBridge;
 
-  public ServiceHost(Vertx vertx, Settings settings) {
-    this.vertx = vertx;
+  /** A host on the telemetry's Vert.x (which reports its HTTP metrics into the telemetry's registry). */
+  public ServiceHost(Telemetry telemetry, Settings settings) {
+    this.telemetry = telemetry;
+    this.vertx = telemetry.vertx();
     this.settings = settings;
     this.lifecycle = new Lifecycle(vertx);
   }
@@ -41,20 +45,23 @@ public final class ServiceHost {
 
   public Future<ServiceHost> start(List<OrderflowService> services) {
     api = new PublicApi(vertx);
-    // Unique per host, also when tests run several hosts in one JVM: leases are keyed by it.
-    String instance = settings.string("instance.id", ManagementFactory.getRuntimeMXBean().getName())
-        + "-" + Integer.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextInt(1 << 16));
+    String instance = telemetry.instanceId();
     Future<Void> chain = Future.succeededFuture();
     for (OrderflowService service : services) {
       chain = chain.compose(v -> NatsConnector.connect(vertx, settings, service.name()).compose(nc -> {
         synchronized (connections) {
           connections.add(nc);
         }
-        var bridge = new JetStreamBridge(vertx, nc);
+        var serviceTelemetry = telemetry.service(service.name());
+        var bridge = new JetStreamBridge(vertx, nc, serviceTelemetry);
         if (adminBridge == null) adminBridge = bridge; // the DLQ admin API uses the first service's connection
         var ctx = new ServiceContext(service.name(), vertx, settings, bridge, api.router(),
             readiness, service.name() + "@" + instance, lifecycle);
-        return service.start(ctx).onSuccess(x -> LOG.info("{} started", service.name()));
+        int routesBefore = api.routeCount();
+        return service.start(ctx).onSuccess(x -> {
+          api.own(routesBefore, serviceTelemetry);
+          LOG.info("{} started", service.name());
+        });
       }));
     }
     var mgmt = new java.util.concurrent.atomic.AtomicReference<ManagementServer>();
@@ -63,9 +70,11 @@ public final class ServiceHost {
         .compose(server -> {
           publicServer = server;
           publicPort = server.actualPort();
-          mgmt.set(new ManagementServer(settings.port("mgmt.port", 9080), readiness, adminBridge));
+          mgmt.set(new ManagementServer(settings.port("mgmt.port", 9080), readiness, adminBridge, telemetry.registry()));
           return vertx.deployVerticle(mgmt.get());
         })
+        .compose(id -> adminBridge == null ? Future.succeededFuture(id) : vertx.deployVerticle(new JetStreamGauges(adminBridge,
+            readiness, telemetry.registry(), settings.duration("metrics.interval", java.time.Duration.ofSeconds(5)))))
         .map(id -> {
           managementPort = mgmt.get().actualPort();
           LOG.info("public API on :{}, management on :{}", publicPort, managementPort);
@@ -94,7 +103,8 @@ public final class ServiceHost {
     java.time.Duration budget = shutdownTimeout(settings);
     // Graceful: no new connections, requests in flight may finish (a 202 is never cut off).
     Future<Void> closed = publicServer == null ? Future.succeededFuture() : publicServer.shutdown(5, java.util.concurrent.TimeUnit.SECONDS);
-    return closed.transform(ar -> lifecycle.stop(budget.minusSeconds(5)))
+    // The public port (5 s) and the span export (3 s) come out of the budget; the rest is the services'.
+    return closed.transform(ar -> lifecycle.stop(budget.minusSeconds(8)))
         .transform(ar -> vertx.executeBlocking(() -> {
           List<java.util.concurrent.CompletableFuture<Boolean>> drains = new ArrayList<>();
           synchronized (connections) {
@@ -118,6 +128,12 @@ public final class ServiceHost {
             for (Connection nc : connections) nc.close();
           }
           return null;
-        }));
+        }))
+        // Bounded: a collector that is down must not hold the shutdown; its spans are lost, not the process.
+        .transform(ar -> telemetry.flush().timeout(3, java.util.concurrent.TimeUnit.SECONDS)
+            .recover(e -> {
+              LOG.warn("spans not exported at shutdown: {}", e.toString());
+              return Future.succeededFuture();
+            }));
   }
 }

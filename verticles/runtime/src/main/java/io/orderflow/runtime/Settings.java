@@ -60,6 +60,15 @@ public final class Settings {
     return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
   }
 
+  /** The environment entries whose names start with {@code prefix} (e.g. the standard {@code OTEL_*} variables). */
+  public Map<String, String> withPrefix(String prefix) {
+    Map<String, String> out = new java.util.TreeMap<>();
+    env.forEach((k, v) -> {
+      if (k.startsWith(prefix) && v != null && !v.isBlank()) out.put(k, v.trim());
+    });
+    return out;
+  }
+
   public String string(String key, String dflt) {
     return find(key).orElse(dflt);
   }

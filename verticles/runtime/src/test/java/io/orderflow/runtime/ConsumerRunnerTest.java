@@ -9,6 +9,7 @@ import io.nats.client.PublishOptions;
 import io.orderflow.codecs.Envelope;
 import io.orderflow.codecs.Event;
 import io.orderflow.codecs.Ids;
+import io.orderflow.runtime.telemetry.Tracing;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
@@ -56,12 +57,14 @@ class ConsumerRunnerTest {
   @Test
   void handledEventsAreAckedAndPoisonGoesToTheDeadLetterQueue() throws Exception {
     var seen = new ConcurrentLinkedQueue<String>();
+    var handledIn = new ConcurrentLinkedQueue<String>();
     var failing = new AtomicInteger();
     String good = Ids.newOrderId();
     String bad = Ids.newOrderId();
     EventHandler handler = d -> {
       String order = d.event().subject();
       seen.add(order);
+      if (order.equals(good)) handledIn.add(d.event().traceparent());
       if (order.equals(bad)) {
         failing.incrementAndGet();
         return Future.failedFuture(new IllegalStateException("boom"));
@@ -88,5 +91,25 @@ class ConsumerRunnerTest {
     var dead = nc.jetStreamManagement().getLastMessage("DLQ", "orderflow.dlq.notifications-ended");
     assertThat(dead.getHeaders().getFirst(DeadLetters.CONSUMER)).isEqualTo("notifications-ended");
     assertThat(List.of(dead.getHeaders().getFirst(DeadLetters.ERROR))).isNotEmpty();
+
+    // Counted per outcome: the bad event failed three times (the last one dead-lettered), the garbage was dead-lettered at once.
+    // (recorded just after the ack: wait for them as for the broker's figures)
+    var meters = bridge.telemetry().meters();
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+      assertThat(meters.get("consumer.handling").tag("consumer", "notifications-ended").timer().count()).as("deliveries: 1 good, 3 bad, 1 garbage").isEqualTo(5);
+      assertThat(meters.get("consumer.messages.processed").tag("consumer", "notifications-ended").counter().count()).isEqualTo(1);
+      assertThat(meters.get("consumer.messages.failed").tag("consumer", "notifications-ended").counter().count()).isEqualTo(4);
+      assertThat(meters.get("consumer.messages.dead.lettered").tag("consumer", "notifications-ended").counter().count()).isEqualTo(2);
+      assertThat(meters.get("consumer.messages.redelivered").tag("consumer", "notifications-ended").counter().count()).isEqualTo(2);
+    });
+
+    // The handler saw the event in its own span, a child in the publisher's trace.
+    String published = new String(nc.jetStreamManagement().getLastMessage("ORDERS", "orderflow.orders.ended." + good).getData(),
+        StandardCharsets.UTF_8);
+    String publishedTraceparent = new io.vertx.core.json.JsonObject(published).getString("traceparent");
+    assertThat(handledIn).singleElement().satisfies(tp -> {
+      assertThat(Tracing.traceId(tp)).isEqualTo(Tracing.traceId(publishedTraceparent)).isNotNull();
+      assertThat(Tracing.spanId(tp)).isNotEqualTo(Tracing.spanId(publishedTraceparent));
+    });
   }
 }

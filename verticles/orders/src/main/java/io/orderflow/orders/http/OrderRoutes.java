@@ -4,6 +4,7 @@ import io.orderflow.codecs.EventCodec;
 import io.orderflow.codecs.Ids;
 import io.orderflow.orders.domain.OrderView;
 import io.orderflow.runtime.Problem;
+import io.orderflow.runtime.PublicApi;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -23,6 +24,8 @@ public final class OrderRoutes {
     Future<List<OrderView>> ofCustomer(String customerId);
 
     Future<List<io.orderflow.codecs.Envelope>> events(String orderId);
+
+    Future<Optional<JsonObject>> timeline(String orderId);
   }
 
   private static final int MAX_PAGE = 100;
@@ -39,13 +42,14 @@ public final class OrderRoutes {
     router.get("/orders").handler(this::list);
     router.get("/orders/:id").handler(this::get);
     router.get("/orders/:id/events").handler(this::events);
+    router.get("/orders/:id/timeline").handler(this::timeline);
   }
 
   private void place(RoutingContext ctx) {
     var request = parser.parse(ctx.body());
     String key = ctx.request().getHeader("Idempotency-Key");
     if (key != null && (key.isBlank() || key.length() > 255)) throw Problem.badRequest("Idempotency-Key must be 1-255 characters").failure();
-    orders.place(request, key, ctx.request().getHeader("traceparent")).onSuccess(orderId -> ctx.response()
+    orders.place(request, key, PublicApi.traceparent(ctx)).onSuccess(orderId -> ctx.response()
             .setStatusCode(202)
             .putHeader("Location", "/orders/" + orderId)
             .putHeader("Content-Type", "application/json")
@@ -86,6 +90,14 @@ public final class OrderRoutes {
       JsonArray body = new JsonArray();
       events.forEach(e -> body.add(new JsonObject(EventCodec.toJson(e).toString())));
       ctx.response().putHeader("Content-Type", "application/json").end(body.encode());
+    }).onFailure(ctx::fail);
+  }
+
+  private void timeline(RoutingContext ctx) {
+    String id = orderId(ctx);
+    orders.timeline(id).onSuccess(timeline -> {
+      if (timeline.isEmpty()) Problem.notFound("no order " + id).send(ctx);
+      else json(ctx, timeline.get());
     }).onFailure(ctx::fail);
   }
 

@@ -6,9 +6,15 @@ import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.circuitbreaker.RetryPolicy;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -30,9 +36,10 @@ public final class GatewayBreaker {
   private final PaymentGatewayClient client;
   private final CircuitBreaker breaker;
   private final Duration resetTimeout;
+  private final Map<CircuitBreakerState, Counter> transitions = new EnumMap<>(CircuitBreakerState.class);
 
   public GatewayBreaker(Vertx vertx, PaymentGatewayClient client, int maxFailures, Duration resetTimeout, int retries,
-                        Consumer<CircuitBreakerState> onChange) {
+                        MeterRegistry meters, Consumer<CircuitBreakerState> onChange) {
     this.client = client;
     this.resetTimeout = resetTimeout;
     this.breaker = CircuitBreaker.create(NAME, vertx, new CircuitBreakerOptions()
@@ -47,26 +54,37 @@ public final class GatewayBreaker {
       probe();
     });
     breaker.closeHandler(v -> changed(CircuitBreakerState.CLOSED, onChange));
+    // circuit_breaker_state{breaker, state}: 1 for the state this instance's breaker is in, 0 for the others.
+    for (CircuitBreakerState s : CircuitBreakerState.values()) {
+      Gauge.builder("circuit.breaker.state", breaker, b -> b.state() == s ? 1 : 0)
+          .tags("breaker", NAME, "state", s.name().toLowerCase(Locale.ROOT))
+          .description("1 for the state the circuit breaker is in on this instance, 0 for the others").register(meters);
+      transitions.put(s, Counter.builder("circuit.breaker.transitions").tags("breaker", NAME, "state", s.name().toLowerCase(Locale.ROOT))
+          .description("Circuit breaker transitions, by the state entered").register(meters));
+    }
   }
 
-  /** Charges, resolving an unknown earlier outcome first when {@code resolveFirst} (a redelivery) or on a retry. */
-  public Future<ChargeResult> charge(ChargeRequest request, boolean resolveFirst) {
+  /**
+   * Charges, resolving an unknown earlier outcome first when {@code resolveFirst} (a redelivery) or on a retry.
+   * {@code traceparent}: the handling span the gateway calls belong to.
+   */
+  public Future<ChargeResult> charge(ChargeRequest request, boolean resolveFirst, String traceparent) {
     AtomicInteger attempt = new AtomicInteger();
     return guarded(() -> {
       boolean lookFirst = resolveFirst || attempt.getAndIncrement() > 0;
-      if (!lookFirst) return client.charge(request);
-      return client.lookup(request.orderId()).compose(found -> found
+      if (!lookFirst) return client.charge(request, traceparent);
+      return client.lookup(request.orderId(), traceparent).compose(found -> found
           .map(Future::succeededFuture)
-          .orElseGet(() -> client.charge(request)));
+          .orElseGet(() -> client.charge(request, traceparent)));
     });
   }
 
-  public Future<Optional<ChargeResult>> lookup(String orderId) {
-    return guarded(() -> client.lookup(orderId));
+  public Future<Optional<ChargeResult>> lookup(String orderId, String traceparent) {
+    return guarded(() -> client.lookup(orderId, traceparent));
   }
 
-  public Future<Void> voidCharge(String chargeId) {
-    return guarded(() -> client.voidCharge(chargeId));
+  public Future<Void> voidCharge(String chargeId, String traceparent) {
+    return guarded(() -> client.voidCharge(chargeId, traceparent));
   }
 
   public CircuitBreakerState state() {
@@ -99,13 +117,14 @@ public final class GatewayBreaker {
   }
 
   private void probe() {
-    breaker.execute(() -> client.lookup(PROBE_KEY))
+    breaker.execute(() -> client.lookup(PROBE_KEY, null))
         .onSuccess(v -> LOG.info("breaker {}: probe succeeded", NAME))
         .onFailure(e -> LOG.warn("breaker {}: probe failed: {}", NAME, e.toString()));
   }
 
   private void changed(CircuitBreakerState state, Consumer<CircuitBreakerState> onChange) {
     LOG.warn("breaker {}: {}", NAME, state);
+    transitions.get(state).increment();
     onChange.accept(state);
   }
 }

@@ -1,6 +1,10 @@
 package io.orderflow.payments.gateway;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
 import io.orderflow.payments.domain.ChargeRequest;
+import io.orderflow.runtime.telemetry.HttpAttributes;
+import io.orderflow.runtime.telemetry.Tracing;
 import io.orderflow.payments.domain.ChargeResult;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -17,6 +21,7 @@ import java.time.Duration;
  * {@code Idempotency-Key: <orderId>}, so a call that timed out here but charged at the gateway is replayed,
  * not repeated, when it is retried. 201 is an authorization and 402 a decline (both results); anything
  * else is a {@link GatewayFailure}. This one method is the seam where the circuit breaker wraps the gateway.
+ * Every call is a CLIENT span of the handling it belongs to, and carries its {@code traceparent} to the gateway.
  */
 public final class PaymentGatewayClient {
   public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
@@ -29,8 +34,10 @@ public final class PaymentGatewayClient {
   private int inFlight;
   private final String chargesUrl;
   private final long timeoutMillis;
+  private final Tracing tracing;
 
-  public PaymentGatewayClient(Vertx vertx, String baseUrl, Duration timeout) {
+  public PaymentGatewayClient(Vertx vertx, String baseUrl, Duration timeout, Tracing tracing) {
+    this.tracing = tracing;
     this.timeoutMillis = timeout.toMillis();
     this.chargesUrl = baseUrl.replaceAll("/+$", "") + CHARGES_PATH;
     this.client = WebClient.create(vertx, new WebClientOptions()
@@ -73,13 +80,44 @@ public final class PaymentGatewayClient {
     return result.future();
   }
 
-  public Future<ChargeResult> charge(ChargeRequest request) {
+  /**
+   * One gateway call as a CLIENT span, started when the call really goes out (not while it waits for a slot),
+   * with the span's {@code traceparent} on the request.
+   */
+  private Future<HttpResponse<Buffer>> traced(String method, String template, String parent,
+                                              java.util.function.Function<String, Future<HttpResponse<Buffer>>> call) {
+    return limited(() -> {
+      Span span = tracing.startClient(method + " " + template, parent).setAttribute(HttpAttributes.METHOD, method)
+          .setAttribute(HttpAttributes.URL_TEMPLATE, template);
+      Future<HttpResponse<Buffer>> f;
+      try {
+        f = call.apply(Tracing.traceparent(span));
+      } catch (RuntimeException e) {
+        f = Future.failedFuture(e);
+      }
+      return f.onComplete(ar -> {
+        if (ar.succeeded()) {
+          span.setAttribute(HttpAttributes.STATUS, (long) ar.result().statusCode());
+          if (ar.result().statusCode() >= 500) span.setStatus(StatusCode.ERROR);
+        } else {
+          span.recordException(ar.cause()).setStatus(StatusCode.ERROR);
+        }
+        span.end();
+      });
+    });
+  }
+
+  private static io.vertx.ext.web.client.HttpRequest<Buffer> withTrace(io.vertx.ext.web.client.HttpRequest<Buffer> request, String traceparent) {
+    return traceparent == null ? request : request.putHeader(Tracing.TRACEPARENT, traceparent);
+  }
+
+  public Future<ChargeResult> charge(ChargeRequest request, String traceparent) {
     JsonObject body = new JsonObject()
         .put("amountCents", request.amountCents())
         .put("currency", request.currency())
         .put("token", request.token())
         .put("description", request.description());
-    return limited(() -> client.postAbs(chargesUrl)
+    return traced("POST", CHARGES_PATH, traceparent, tp -> withTrace(client.postAbs(chargesUrl), tp)
         .putHeader(IDEMPOTENCY_KEY, request.orderId())
         .timeout(timeoutMillis) // no response within the timeout: fail and close the connection
         .sendJsonObject(body))
@@ -91,8 +129,8 @@ public final class PaymentGatewayClient {
    * The gateway's record of the charge made under this order's key, if any: how an unknown outcome is
    * resolved without charging again (404 means the gateway never charged for this order).
    */
-  public Future<java.util.Optional<ChargeResult>> lookup(String orderId) {
-    return limited(() -> client.getAbs(chargesUrl)
+  public Future<java.util.Optional<ChargeResult>> lookup(String orderId, String traceparent) {
+    return traced("GET", CHARGES_PATH, traceparent, tp -> withTrace(client.getAbs(chargesUrl), tp)
         .addQueryParam("idempotencyKey", orderId)
         .timeout(timeoutMillis)
         .send())
@@ -113,8 +151,8 @@ public final class PaymentGatewayClient {
   }
 
   /** Takes a charge back ({@code POST /v1/charges/{id}/void}); voiding twice is harmless. */
-  public Future<Void> voidCharge(String chargeId) {
-    return limited(() -> client.postAbs(chargesUrl + "/" + chargeId + "/void")
+  public Future<Void> voidCharge(String chargeId, String traceparent) {
+    return traced("POST", CHARGES_PATH + "/{id}/void", traceparent, tp -> withTrace(client.postAbs(chargesUrl + "/" + chargeId + "/void"), tp)
         .timeout(timeoutMillis)
         .send())
         .recover(e -> Future.failedFuture(GatewayFailure.outage("gateway void failed: " + e, 0, e)))
