@@ -122,7 +122,9 @@ public final class LedgerVerticle extends VerticleBase {
         syncThenRetry(task);
         return;
       }
-      if (decision.unknownOrder()) LOG.warn("{}: {}; nothing to settle", task.trigger().event().subject(), decision.note());
+      if (decision.unknownOrder()) {
+        task.trigger().withLogContext(() -> LOG.warn("{}: {}; nothing to settle", task.trigger().event().subject(), decision.note()));
+      }
       task.done().complete();
       pump();
       return;

@@ -50,23 +50,25 @@ final class OrderEndedHandler implements EventHandler {
     String order = trigger.subject();
     Mail mail = MailTemplates.render(trigger.data());
     return bridge.lastEvent(Topology.NOTIFICATIONS, Subjects.NOTIFICATIONS + "." + order)
-        .compose(record -> alreadySent(record, order)
+        .compose(record -> alreadySent(record, order, delivery)
             ? Future.succeededFuture()
             : bridge.kvGet(Topology.CONTACTS, order)
-                .compose(contact -> deliver(order, contact, mail))
+                .compose(contact -> deliver(order, contact, mail, delivery))
                 .compose(sent -> publish(sent, delivery)));
   }
 
-  private static boolean alreadySent(Optional<StoredEvent> record, String order) {
+  private static boolean alreadySent(Optional<StoredEvent> record, String order, Delivery delivery) {
     boolean sent = record.filter(StoredEvent::ok).map(e -> e.envelope().data() instanceof Event.NotificationSent).orElse(false);
-    if (sent) LOG.info("order {}: notification already sent (event {}), not sending again", order, record.get().envelope().id());
+    if (sent) delivery.withLogContext(() -> LOG.info("order {}: notification already sent (event {}), not sending again", order,
+        record.get().envelope().id()));
     return sent;
   }
 
-  private Future<Event.NotificationSent> deliver(String order, Optional<KvEntry> contact, Mail mail) {
+  private Future<Event.NotificationSent> deliver(String order, Optional<KvEntry> contact, Mail mail, Delivery delivery) {
     Optional<String> address = contact.map(e -> new String(e.value(), StandardCharsets.UTF_8).trim()).filter(a -> !a.isEmpty());
     if (address.isEmpty()) {
-      LOG.info("order {}: no contact address (hand-off expired or erased), {} mail not sent", order, mail.template());
+      delivery.withLogContext(() -> LOG.info("order {}: no contact address (hand-off expired or erased), {} mail not sent", order,
+          mail.template()));
       return Future.succeededFuture(
           new Event.NotificationSent(order, MailTemplates.SKIPPED_NO_CONTACT, MailTemplates.NO_MESSAGE));
     }
@@ -87,7 +89,8 @@ final class OrderEndedHandler implements EventHandler {
   private Future<Void> publish(Event.NotificationSent sent, Delivery trigger) {
     Envelope event = Envelope.of(sent, Instant.now(), trigger.cause());
     return bridge.publish(event)
-        .onSuccess(ack -> LOG.info("order {}: {} {} (event {})", sent.orderId(), sent.template(), sent.messageId(), event.id()))
+        .onSuccess(ack -> trigger.withLogContext(() -> LOG.info("order {}: {} {} (event {})", sent.orderId(), sent.template(),
+            sent.messageId(), event.id())))
         .mapEmpty();
   }
 }

@@ -8,6 +8,7 @@ import io.orderflow.orders.domain.DeadLetterPolicy;
 import io.orderflow.runtime.DeadLetter;
 import io.orderflow.runtime.DeadLetterFollower;
 import io.orderflow.runtime.Topology;
+import io.orderflow.runtime.telemetry.LogContext;
 import io.vertx.core.Future;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -38,11 +39,13 @@ final class DeadLetterHandler implements DeadLetterFollower.Handler {
     Cause cause = Cause.afterDeliveries(failed.map(Envelope::id).orElse(null), traceparent, letter.deliveries());
     return ending.load(orderId.get()).compose(order -> {
       if (!order.exists()) {
-        LOG.warn("dead letter {} of {} names order {}, which was never placed", letter.sequence(), consumer, orderId.get());
+        LogContext.ofTrace(traceparent, orderId.get(), cause.eventId()).around(() -> LOG.warn(
+            "dead letter {} of {} names order {}, which was never placed", letter.sequence(), consumer, orderId.get()));
         return Future.succeededFuture();
       }
       if (order.hasEnded()) return Future.succeededFuture();
-      LOG.warn("order {}: {} dead-lettered {} (dead letter {}), cancelling", orderId.get(), consumer, letter.subject(), letter.sequence());
+      LogContext.ofTrace(traceparent, orderId.get(), cause.eventId()).around(() -> LOG.warn(
+          "order {}: {} dead-lettered {} (dead letter {}), cancelling", orderId.get(), consumer, letter.subject(), letter.sequence()));
       var cancel = new Event.OrderCancelled(order.placed().orderId(), order.placed().customerId(), CancelReason.PROCESSING_FAILED,
           DeadLetterPolicy.detail(letter.consumer(), letter.error()));
       return ending.end(order, cancel, cause);

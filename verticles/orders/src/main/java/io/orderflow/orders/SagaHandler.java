@@ -30,14 +30,16 @@ final class SagaHandler implements EventHandler {
     String orderId = trigger.subject();
     return ending.load(orderId).compose(order -> {
       if (!order.exists()) return Future.failedFuture(new IllegalStateException("no OrderPlaced for " + orderId));
-      return ending.end(order, decide(order.placed(), trigger.data()), d.cause());
+      return ending.end(order, decide(order.placed(), d), d.cause());
     });
   }
 
-  private static Event decide(Event.OrderPlaced order, Event trigger) {
-    return switch (trigger) {
+  private static Event decide(Event.OrderPlaced order, Delivery d) {
+    return switch (d.event().data()) {
       case Event.PaymentAuthorized p -> {
-        if (p.amountCents() != order.totalCents()) LOG.error("{}: charged {} but the total is {}", order.orderId(), p.amountCents(), order.totalCents());
+        if (p.amountCents() != order.totalCents()) {
+          d.withLogContext(() -> LOG.error("{}: charged {} but the total is {}", order.orderId(), p.amountCents(), order.totalCents()));
+        }
         yield new Event.OrderConfirmed(order.orderId(), order.customerId(), order.totalCents(), order.currency());
       }
       case Event.PaymentDeclined p -> new Event.OrderCancelled(order.orderId(), order.customerId(), CancelReason.PAYMENT_DECLINED, p.declineCode());

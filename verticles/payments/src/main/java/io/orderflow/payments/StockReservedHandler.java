@@ -53,12 +53,12 @@ final class StockReservedHandler implements EventHandler {
     var voided = bridge.lastEvent(Topology.PAYMENTS, Subjects.PAYMENTS_VOIDED + "." + orderId);
     var ended = bridge.lastEvent(Topology.ORDERS, Subjects.ORDERS_ENDED + "." + orderId);
     return Future.all(record, voided, ended).compose(all -> {
-      if (decided(record.result(), reserved)) return Future.succeededFuture(PaymentMetrics.Status.SKIPPED);
+      if (decided(record.result(), reserved, delivery)) return Future.succeededFuture(PaymentMetrics.Status.SKIPPED);
       if (voided.result().isPresent() || ended.result().isPresent()) {
-        LOG.info("order {}: already ended, not charging", orderId);
+        delivery.withLogContext(() -> LOG.info("order {}: already ended, not charging", orderId));
         return Future.succeededFuture(PaymentMetrics.Status.SKIPPED);
       }
-      return decide(reserved, delivery.redelivered(), trigger.traceparent()).compose(outcome -> publish(outcome, delivery));
+      return decide(reserved, delivery).compose(outcome -> publish(outcome, delivery));
     }).transform(ar -> {
       if (ar.succeeded()) {
         metrics.record(ar.result(), started);
@@ -72,7 +72,7 @@ final class StockReservedHandler implements EventHandler {
     });
   }
 
-  private static boolean decided(Optional<StoredEvent> record, Event.StockReserved reserved) {
+  private static boolean decided(Optional<StoredEvent> record, Event.StockReserved reserved, Delivery delivery) {
     if (record.isEmpty()) return false;
     if (!record.get().ok()) {
       // Never charge over a record we cannot read: fail, and let retries end in the DLQ for an operator.
@@ -81,12 +81,13 @@ final class StockReservedHandler implements EventHandler {
     }
     Envelope stored = record.get().envelope();
     boolean decided = PaymentDecision.decides(stored.data());
-    if (decided) LOG.info("order {}: payment already decided by event {} ({}), not charging again",
-        reserved.orderId(), stored.id(), stored.type());
+    if (decided) delivery.withLogContext(() -> LOG.info("order {}: payment already decided by event {} ({}), not charging again",
+        reserved.orderId(), stored.id(), stored.type()));
     return decided;
   }
 
-  private Future<Event> decide(Event.StockReserved reserved, boolean redelivered, String traceparent) {
+  private Future<Event> decide(Event.StockReserved reserved, Delivery delivery) {
+    String traceparent = delivery.event().traceparent();
     return bridge.kvGet(Topology.PAYMENT_TOKENS, reserved.orderId()).compose(entry -> {
       Optional<String> token = entry.map(e -> new String(e.value(), StandardCharsets.UTF_8)).filter(t -> !t.isBlank());
       if (token.isEmpty()) {
@@ -94,19 +95,20 @@ final class StockReservedHandler implements EventHandler {
         // ask the gateway before declining, so a charged order is never cancelled.
         return gateway.lookup(reserved.orderId(), traceparent).map(found -> found.map(result -> PaymentDecision.outcome(reserved, result))
             .orElseGet(() -> {
-              LOG.warn("order {}: no payment token (hand-off expired or erased) and no charge, declining", reserved.orderId());
+              delivery.withLogContext(() -> LOG.warn("order {}: no payment token (hand-off expired or erased) and no charge, declining",
+                  reserved.orderId()));
               return PaymentDecision.tokenUnavailable(reserved);
             }));
       }
       ChargeRequest request = ChargeRequest.forReservation(reserved, token.get());
-      return gateway.charge(request, redelivered, traceparent).map(result -> PaymentDecision.outcome(reserved, result));
+      return gateway.charge(request, delivery.redelivered(), traceparent).map(result -> PaymentDecision.outcome(reserved, result));
     });
   }
 
   private Future<PaymentMetrics.Status> publish(Event outcome, Delivery trigger) {
     Envelope event = Envelope.of(outcome, Instant.now(), trigger.cause());
     return bridge.publish(event)
-        .onSuccess(ack -> LOG.info("order {}: {} (event {})", event.subject(), describe(outcome), event.id()))
+        .onSuccess(ack -> trigger.withLogContext(() -> LOG.info("order {}: {} (event {})", event.subject(), describe(outcome), event.id())))
         .map(ack -> outcome instanceof Event.PaymentAuthorized ? PaymentMetrics.Status.AUTHORIZED : PaymentMetrics.Status.DECLINED);
   }
 

@@ -49,8 +49,8 @@ final class VoidHandler implements EventHandler {
         return gateway.voidCharge(charge.get().chargeId(), traceparent)
             .compose(v -> bridge.publish(Envelope.of(new Event.PaymentVoided(orderId, charge.get().chargeId(),
                 charge.get().amountCents(), charge.get().currency()), Instant.now(), delivery.cause())))
-            .onSuccess(ack -> LOG.warn("order {}: charge {} voided (order cancelled: {})", orderId, charge.get().chargeId(),
-                cancelled.detail()))
+            .onSuccess(ack -> delivery.withLogContext(() -> LOG.warn("order {}: charge {} voided (order cancelled: {})", orderId,
+                charge.get().chargeId(), cancelled.detail())))
             .mapEmpty();
       });
     }).recover(e -> GatewayBreaker.isOutage(e)

@@ -2,6 +2,7 @@ package io.orderflow.runtime;
 
 import io.orderflow.codecs.Cause;
 import io.orderflow.codecs.Envelope;
+import io.orderflow.runtime.telemetry.LogContext;
 
 /**
  * One decoded event handed to a handler, with its exact bytes and how often the broker has delivered it.
@@ -11,6 +12,14 @@ import io.orderflow.codecs.Envelope;
 public record Delivery(Envelope event, byte[] raw, long deliveredCount, long streamSequence) {
   public boolean redelivered() {
     return deliveredCount > 1;
+  }
+
+  /**
+   * Writes a log line with this delivery's order id, event id and trace in the MDC. A handler's callbacks
+   * run on other threads than the runner's, where the delivery's log context is not set.
+   */
+  public void withLogContext(Runnable line) {
+    LogContext.of(event).around(line);
   }
 
   /** The cause an event made in reaction to this delivery names: this event, this handling's span, this delivery's number. */

@@ -2,6 +2,7 @@ package io.orderflow.runtime.telemetry;
 
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
+import io.orderflow.codecs.Envelope;
 import java.util.HashMap;
 import java.util.Map;
 import org.slf4j.MDC;
@@ -34,6 +35,32 @@ public final class LogContext implements AutoCloseable {
       c.put(SPAN_ID, sc.getSpanId());
     }
     return c;
+  }
+
+  /**
+   * The context of work done for one event, from the event itself: its order, its id, and the trace and span
+   * its {@code traceparent} names (for a delivered event, the handling span). The service comes from the
+   * logger's package.
+   */
+  public static LogContext of(Envelope event) {
+    return ofTrace(event.traceparent(), event.orderId(), event.id());
+  }
+
+  /** The context of work in the trace a {@code traceparent} names, for an order and event where known. */
+  public static LogContext ofTrace(String traceparent, String orderId, String eventId) {
+    LogContext c = new LogContext();
+    c.put(ORDER_ID, orderId);
+    c.put(EVENT_ID, eventId);
+    c.put(TRACE_ID, Tracing.traceId(traceparent));
+    c.put(SPAN_ID, Tracing.spanId(traceparent));
+    return c;
+  }
+
+  /** Runs {@code line} (a log call) within this context, then restores the previous one. */
+  public void around(Runnable line) {
+    try (this) {
+      line.run();
+    }
   }
 
   private void put(String key, String value) {
