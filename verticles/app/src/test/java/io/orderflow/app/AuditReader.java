@@ -3,7 +3,7 @@ package io.orderflow.app;
 import io.nats.client.Connection;
 import io.orderflow.codecs.Decoded;
 import io.orderflow.codecs.EventCodec;
-import io.orderflow.runtime.Topology;
+import io.orderflow.runtime.messaging.Topology;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.orderflow.runtime.ServiceHost;
-import io.orderflow.runtime.Topology;
+import io.orderflow.runtime.messaging.Topology;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;

@@ -10,7 +10,7 @@ import io.nats.client.KeyValue;
 import io.orderflow.orders.OrderProjection;
 import io.orderflow.orders.domain.OrderView;
 import io.orderflow.orders.domain.ProjectionFold;
-import io.orderflow.runtime.Topology;
+import io.orderflow.runtime.messaging.Topology;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;

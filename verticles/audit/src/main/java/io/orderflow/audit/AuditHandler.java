@@ -1,7 +1,7 @@
 package io.orderflow.audit;
 
-import io.orderflow.runtime.Delivery;
-import io.orderflow.runtime.EventHandler;
+import io.orderflow.runtime.messaging.Delivery;
+import io.orderflow.runtime.messaging.EventHandler;
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
 

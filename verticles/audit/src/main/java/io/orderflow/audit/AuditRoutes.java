@@ -1,9 +1,9 @@
 package io.orderflow.audit;
 
 import io.orderflow.audit.domain.AuditBlock;
-import io.orderflow.runtime.JetStreamBridge;
-import io.orderflow.runtime.Problem;
-import io.orderflow.runtime.Topology;
+import io.orderflow.runtime.messaging.JetStreamBridge;
+import io.orderflow.runtime.http.Problem;
+import io.orderflow.runtime.messaging.Topology;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -2,7 +2,7 @@ package io.orderflow.audit;
 
 import io.orderflow.runtime.OrderflowService;
 import io.orderflow.runtime.ServiceContext;
-import io.orderflow.runtime.Topology;
+import io.orderflow.runtime.messaging.Topology;
 import io.vertx.core.Future;
 import java.util.List;
 

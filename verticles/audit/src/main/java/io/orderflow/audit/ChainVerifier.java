@@ -2,8 +2,8 @@ package io.orderflow.audit;
 
 import io.orderflow.audit.domain.AuditBlock;
 import io.orderflow.audit.domain.HashChain;
-import io.orderflow.runtime.JetStreamBridge;
-import io.orderflow.runtime.Topology;
+import io.orderflow.runtime.messaging.JetStreamBridge;
+import io.orderflow.runtime.messaging.Topology;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;

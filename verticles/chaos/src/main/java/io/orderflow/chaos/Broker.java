@@ -11,7 +11,7 @@ import io.nats.client.api.PublishAck;
 import io.nats.client.api.StreamInfo;
 import io.nats.client.api.StreamInfoOptions;
 import io.nats.client.impl.Headers;
-import io.orderflow.runtime.Topology;
+import io.orderflow.runtime.messaging.Topology;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -2,7 +2,7 @@ package io.orderflow.chaos;
 
 import io.nats.client.api.PublishAck;
 import io.nats.client.impl.Headers;
-import io.orderflow.runtime.Topology;
+import io.orderflow.runtime.messaging.Topology;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;

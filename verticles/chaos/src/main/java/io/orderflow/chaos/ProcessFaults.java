@@ -1,6 +1,6 @@
 package io.orderflow.chaos;
 
-import io.orderflow.runtime.Topology;
+import io.orderflow.runtime.messaging.Topology;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.orderflow.chaos;
 
-import io.orderflow.runtime.Topology;
+import io.orderflow.runtime.messaging.Topology;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 

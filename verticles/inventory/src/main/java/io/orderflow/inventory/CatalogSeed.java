@@ -1,6 +1,6 @@
 package io.orderflow.inventory;
 
-import io.orderflow.runtime.Topology;
+import io.orderflow.runtime.messaging.Topology;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -16,7 +16,7 @@ final class CatalogSeed {
 
   private CatalogSeed() {}
 
-  static Future<Void> loadIfEmpty(StockAdmin admin, io.orderflow.runtime.JetStreamBridge bridge, Path file) {
+  static Future<Void> loadIfEmpty(StockAdmin admin, io.orderflow.runtime.messaging.JetStreamBridge bridge, Path file) {
     return bridge.kvKeys(Topology.CATALOG, ">").compose(keys -> {
       if (!keys.isEmpty()) return Future.succeededFuture();
       JsonObject seed;

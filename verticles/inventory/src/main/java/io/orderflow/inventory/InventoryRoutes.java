@@ -2,8 +2,8 @@ package io.orderflow.inventory;
 
 import io.orderflow.codecs.Currency;
 import io.orderflow.codecs.Ids;
-import io.orderflow.runtime.Problem;
-import io.orderflow.runtime.PublicApi;
+import io.orderflow.runtime.http.Problem;
+import io.orderflow.runtime.http.PublicApi;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;

@@ -2,7 +2,7 @@ package io.orderflow.inventory;
 
 import io.orderflow.runtime.OrderflowService;
 import io.orderflow.runtime.ServiceContext;
-import io.orderflow.runtime.Topology;
+import io.orderflow.runtime.messaging.Topology;
 import io.vertx.core.Future;
 import java.nio.file.Path;
 import java.util.List;

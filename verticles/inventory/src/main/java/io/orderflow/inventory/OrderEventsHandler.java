@@ -1,8 +1,8 @@
 package io.orderflow.inventory;
 
 import io.orderflow.codecs.Event;
-import io.orderflow.runtime.Delivery;
-import io.orderflow.runtime.EventHandler;
+import io.orderflow.runtime.messaging.Delivery;
+import io.orderflow.runtime.messaging.EventHandler;
 import io.vertx.core.Future;
 
 /** Turns order events into ledger commands: reserve on placed, sell on confirmed, release on cancelled. */

@@ -3,7 +3,7 @@ package io.orderflow.notifications;
 import io.orderflow.notifications.mail.SmtpMailer;
 import io.orderflow.runtime.OrderflowService;
 import io.orderflow.runtime.ServiceContext;
-import io.orderflow.runtime.Topology;
+import io.orderflow.runtime.messaging.Topology;
 import io.vertx.core.Future;
 import java.util.List;
 

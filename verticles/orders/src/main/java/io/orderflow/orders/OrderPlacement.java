@@ -10,10 +10,10 @@ import io.orderflow.orders.domain.OrderView;
 import io.orderflow.orders.domain.PlaceOrder;
 import io.orderflow.orders.domain.Pricing;
 import io.orderflow.runtime.Failpoint;
-import io.orderflow.runtime.JetStreamBridge;
-import io.orderflow.runtime.Problem;
-import io.orderflow.runtime.StoredEvent;
-import io.orderflow.runtime.Topology;
+import io.orderflow.runtime.messaging.JetStreamBridge;
+import io.orderflow.runtime.http.Problem;
+import io.orderflow.runtime.messaging.StoredEvent;
+import io.orderflow.runtime.messaging.Topology;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -123,7 +123,7 @@ final class OrderPlacement {
 
   private Future<Map<String, Pricing.CatalogPrice>> catalog(List<PlaceOrder.Item> items) {
     List<String> skus = items.stream().map(PlaceOrder.Item::sku).distinct().toList();
-    List<Future<Optional<io.orderflow.runtime.KvEntry>>> reads = new ArrayList<>();
+    List<Future<Optional<io.orderflow.runtime.messaging.KvEntry>>> reads = new ArrayList<>();
     for (String sku : skus) reads.add(bridge.kvGet(Topology.CATALOG, sku));
     return Future.all(reads).map(all -> {
       Map<String, Pricing.CatalogPrice> prices = new HashMap<>();

@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.orderflow.runtime.OrderflowService;
 import io.orderflow.runtime.ServiceContext;
-import io.orderflow.runtime.Topology;
+import io.orderflow.runtime.messaging.Topology;
 import io.vertx.core.Future;
 import java.util.List;
 
@@ -39,7 +39,7 @@ public final class PaymentsService implements OrderflowService {
     ctx.requires(List.of(Topology.INVENTORY, Topology.PAYMENTS, Topology.ORDERS, Topology.SYSTEM),
         List.of(Topology.PAYMENTS_RESERVED, Topology.PAYMENTS_ENDED), List.of(Topology.PAYMENT_TOKENS));
     var client = new PaymentGatewayClient(ctx.vertx(), config.pspUrl(), config.gatewayTimeout(), ctx.telemetry().tracing());
-    var runner = new java.util.concurrent.atomic.AtomicReference<io.orderflow.runtime.ConsumerRunner>();
+    var runner = new java.util.concurrent.atomic.AtomicReference<io.orderflow.runtime.messaging.ConsumerRunner>();
     var gateway = new GatewayBreaker(ctx.vertx(), client, config.breakerMaxFailures(), config.breakerResetTimeout(),
         config.gatewayRetries(), ctx.telemetry().meters(), state -> breakerChanged(ctx, state, runner.get()));
     var metrics = new PaymentMetrics(ctx.telemetry().meters());
@@ -53,7 +53,7 @@ public final class PaymentsService implements OrderflowService {
    * While the gateway is out, the payment consumer stops pulling: orders wait in JetStream without
    * spending delivery attempts, and resume when the breaker closes. Every transition is an event.
    */
-  private static void breakerChanged(ServiceContext ctx, CircuitBreakerState state, io.orderflow.runtime.ConsumerRunner runner) {
+  private static void breakerChanged(ServiceContext ctx, CircuitBreakerState state, io.orderflow.runtime.messaging.ConsumerRunner runner) {
     if (runner != null) {
       if (state == CircuitBreakerState.OPEN) runner.pause();
       if (state == CircuitBreakerState.CLOSED) runner.resume();

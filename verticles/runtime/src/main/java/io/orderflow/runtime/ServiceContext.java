@@ -1,5 +1,11 @@
 package io.orderflow.runtime;
 
+import io.orderflow.runtime.http.Readiness;
+import io.orderflow.runtime.messaging.ConsumerRunner;
+import io.orderflow.runtime.messaging.EventHandler;
+import io.orderflow.runtime.messaging.JetStreamBridge;
+import io.orderflow.runtime.messaging.Lease;
+import io.orderflow.runtime.messaging.Topology;
 import io.orderflow.runtime.telemetry.ServiceTelemetry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;

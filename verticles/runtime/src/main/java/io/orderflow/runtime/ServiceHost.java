@@ -1,5 +1,11 @@
 package io.orderflow.runtime;
 
+import io.orderflow.runtime.http.ManagementServer;
+import io.orderflow.runtime.http.PublicApi;
+import io.orderflow.runtime.http.Readiness;
+import io.orderflow.runtime.messaging.JetStreamBridge;
+import io.orderflow.runtime.messaging.NatsConnector;
+import io.orderflow.runtime.telemetry.JetStreamGauges;
 import io.nats.client.Connection;
 import io.orderflow.runtime.telemetry.Telemetry;
 import io.vertx.core.Future;

@@ -1,5 +1,11 @@
 package io.orderflow.runtime;
 
+import io.orderflow.runtime.deadletter.DeadLetters;
+import io.orderflow.runtime.messaging.ConsumerRunner;
+import io.orderflow.runtime.messaging.EventHandler;
+import io.orderflow.runtime.messaging.JetStreamBridge;
+import io.orderflow.runtime.messaging.Provisioner;
+import io.orderflow.runtime.messaging.Topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

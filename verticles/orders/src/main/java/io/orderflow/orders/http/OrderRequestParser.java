@@ -2,7 +2,7 @@ package io.orderflow.orders.http;
 
 import io.orderflow.codecs.Ids;
 import io.orderflow.orders.domain.PlaceOrder;
-import io.orderflow.runtime.Problem;
+import io.orderflow.runtime.http.Problem;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -27,12 +27,12 @@ class JsonLogEncoderTest {
 
   @Test
   void aLineCarriesTheFieldsOperatorsQueryBy() {
-    var json = encode("io.orderflow.runtime.ConsumerRunner", "handled", Map.of("service", "payments", "order_id", "o-1",
+    var json = encode("io.orderflow.runtime.messaging.ConsumerRunner", "handled", Map.of("service", "payments", "order_id", "o-1",
         "event_id", "e-1", "trace_id", "4bf92f3577b34da6a3ce929d0e0e4736", "span_id", "00f067aa0ba902b7"), null);
     assertThat(json.getString("time")).endsWith("Z");
     assertThat(json.getString("level")).isEqualTo("INFO");
     assertThat(json.getString("service")).isEqualTo("payments");
-    assertThat(json.getString("logger")).isEqualTo("io.orderflow.runtime.ConsumerRunner");
+    assertThat(json.getString("logger")).isEqualTo("io.orderflow.runtime.messaging.ConsumerRunner");
     assertThat(json.getString("message")).isEqualTo("handled");
     assertThat(json.getString("order_id")).isEqualTo("o-1");
     assertThat(json.getString("event_id")).isEqualTo("e-1");

@@ -1,5 +1,7 @@
-package io.orderflow.runtime;
+package io.orderflow.runtime.http;
 
+import io.orderflow.runtime.messaging.JetStreamBridge;
+import io.orderflow.runtime.messaging.Topology;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.vertx.core.Future;

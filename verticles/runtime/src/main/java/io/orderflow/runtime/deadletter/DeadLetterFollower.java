@@ -1,5 +1,14 @@
-package io.orderflow.runtime;
+package io.orderflow.runtime.deadletter;
 
+import io.orderflow.runtime.Backoff;
+import io.orderflow.runtime.ServiceHost;
+import io.orderflow.runtime.Settings;
+import io.orderflow.runtime.messaging.ConsumerRunner;
+import io.orderflow.runtime.messaging.JetStreamBridge;
+import io.orderflow.runtime.messaging.Provisioner;
+import io.orderflow.runtime.messaging.Topology;
+import io.orderflow.runtime.telemetry.ConsumerMetrics;
+import io.orderflow.runtime.telemetry.DeliveryTelemetry;
 import io.nats.client.ConsumeOptions;
 import io.nats.client.Message;
 import io.nats.client.MessageConsumer;

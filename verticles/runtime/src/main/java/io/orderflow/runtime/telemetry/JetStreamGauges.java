@@ -1,5 +1,8 @@
-package io.orderflow.runtime;
+package io.orderflow.runtime.telemetry;
 
+import io.orderflow.runtime.http.Readiness;
+import io.orderflow.runtime.messaging.JetStreamBridge;
+import io.orderflow.runtime.messaging.Topology;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nats.client.api.ConsumerInfo;
@@ -25,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * the same value: aggregate them with {@code max}, never {@code sum}. A gauge appears with the first successful
  * read, so a value is never a guess; a failed read leaves the last one (readiness reports the outage).
  */
-final class JetStreamGauges extends VerticleBase {
+public final class JetStreamGauges extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(JetStreamGauges.class);
 
   private final JetStreamBridge bridge;
@@ -38,7 +41,7 @@ final class JetStreamGauges extends VerticleBase {
   private boolean polling;
   private boolean warned;
 
-  JetStreamGauges(JetStreamBridge bridge, Readiness readiness, MeterRegistry registry, Duration interval) {
+  public JetStreamGauges(JetStreamBridge bridge, Readiness readiness, MeterRegistry registry, Duration interval) {
     this.bridge = bridge;
     this.readiness = readiness;
     this.registry = registry;

@@ -1,4 +1,4 @@
-package io.orderflow.runtime;
+package io.orderflow.runtime.messaging;
 
 import io.orderflow.codecs.Decoded;
 import io.orderflow.codecs.Envelope;

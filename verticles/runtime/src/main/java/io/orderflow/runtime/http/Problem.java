@@ -1,4 +1,4 @@
-package io.orderflow.runtime;
+package io.orderflow.runtime.http;
 
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;

@@ -1,4 +1,4 @@
-package io.orderflow.runtime;
+package io.orderflow.runtime.telemetry;
 
 import io.nats.client.Message;
 import io.opentelemetry.api.trace.Span;
@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * ({@link ConsumerMetrics}), and at DEBUG one line on {@code orderflow.messages} with the order id, event id
  * and trace id. Cheap when DEBUG is off: the log context is built only where a line is written.
  */
-final class DeliveryTelemetry {
+public final class DeliveryTelemetry {
   /** One line per handled message at DEBUG: off by default, cheap enough to turn on under load. */
   static final Logger MESSAGES = LoggerFactory.getLogger("orderflow.messages");
 
@@ -25,7 +25,7 @@ final class DeliveryTelemetry {
   private final String spanName;
   private final ConsumerMetrics metrics;
 
-  DeliveryTelemetry(ServiceTelemetry telemetry, String consumer) {
+  public DeliveryTelemetry(ServiceTelemetry telemetry, String consumer) {
     this.telemetry = telemetry;
     this.consumer = consumer;
     this.spanName = "process " + consumer;
@@ -36,7 +36,7 @@ final class DeliveryTelemetry {
    * Starts recording one delivery. {@code parent}: the publisher's {@code traceparent}; {@code what}: the
    * event type (or what the message is) for the log line; order and event id where known.
    */
-  Handling start(Message msg, String parent, String orderId, String eventId, String what) {
+  public Handling start(Message msg, String parent, String orderId, String eventId, String what) {
     var meta = msg.metaData();
     metrics.received(meta.deliveredCount());
     Span span = telemetry.tracing().startConsumer(spanName, parent)
@@ -53,7 +53,7 @@ final class DeliveryTelemetry {
   }
 
   /** One delivery being handled. */
-  final class Handling {
+  public final class Handling {
     private final Span span;
     private final String subject;
     private final long delivered;
@@ -72,22 +72,22 @@ final class DeliveryTelemetry {
     }
 
     /** The handling span's context: what the handler publishes continues the trace from here. */
-    String traceparent() {
+    public String traceparent() {
       return Tracing.traceparent(span);
     }
 
     /** The MDC of this delivery for a stretch that logs (the handler's synchronous part, a warning). */
-    LogContext log() {
+    public LogContext log() {
       return LogContext.of(telemetry.service(), span, orderId, eventId);
     }
 
     /** The handler failed: the span keeps why, whatever the settling makes of it. */
-    void failed(Throwable cause) {
+    public void failed(Throwable cause) {
       span.recordException(cause);
     }
 
     /** Counts the outcome, ends the span and writes the DEBUG line. */
-    void finish(ConsumerMetrics.Outcome outcome) {
+    public void finish(ConsumerMetrics.Outcome outcome) {
       metrics.settled(outcome, started);
       span.setAttribute(MessagingAttributes.OUTCOME, outcome.label());
       if (outcome == ConsumerMetrics.Outcome.FAILED || outcome == ConsumerMetrics.Outcome.DEAD_LETTERED) span.setStatus(StatusCode.ERROR);

@@ -1,5 +1,6 @@
-package io.orderflow.runtime;
+package io.orderflow.runtime.messaging;
 
+import io.orderflow.runtime.Settings;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;

@@ -1,5 +1,8 @@
-package io.orderflow.runtime;
+package io.orderflow.runtime.http;
 
+import io.orderflow.runtime.deadletter.DeadLetterAdmin;
+import io.orderflow.runtime.deadletter.DeadLetterRoutes;
+import io.orderflow.runtime.messaging.JetStreamBridge;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;

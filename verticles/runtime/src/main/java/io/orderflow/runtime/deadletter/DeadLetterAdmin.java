@@ -1,5 +1,8 @@
-package io.orderflow.runtime;
+package io.orderflow.runtime.deadletter;
 
+import io.orderflow.runtime.http.Problem;
+import io.orderflow.runtime.messaging.JetStreamBridge;
+import io.orderflow.runtime.messaging.Topology;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.PublishOptions;
 import io.nats.client.api.MessageInfo;

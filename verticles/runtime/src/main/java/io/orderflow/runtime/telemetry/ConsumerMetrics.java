@@ -1,4 +1,4 @@
-package io.orderflow.runtime;
+package io.orderflow.runtime.telemetry;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -10,9 +10,9 @@ import java.time.Duration;
  * per instance (Prometheus sums instances); the backlog, a server-side figure, is {@link JetStreamGauges}'.
  * A dead-lettered delivery counts as failed too: {@code dead_lettered} is the part of {@code failed} given up on.
  */
-final class ConsumerMetrics {
+public final class ConsumerMetrics {
   /** How a delivery was settled. */
-  enum Outcome {
+  public enum Outcome {
     PROCESSED, DEFERRED, FAILED, DEAD_LETTERED;
 
     private final String label = name().toLowerCase(java.util.Locale.ROOT);

@@ -1,4 +1,4 @@
-package io.orderflow.runtime;
+package io.orderflow.runtime.messaging;
 
 import io.nats.client.MessageConsumer;
 import io.nats.client.api.DeliverPolicy;

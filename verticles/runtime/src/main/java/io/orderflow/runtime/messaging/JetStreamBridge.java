@@ -1,4 +1,4 @@
-package io.orderflow.runtime;
+package io.orderflow.runtime.messaging;
 
 import io.nats.client.Connection;
 import io.nats.client.JetStream;

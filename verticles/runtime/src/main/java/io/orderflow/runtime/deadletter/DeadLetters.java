@@ -1,5 +1,7 @@
-package io.orderflow.runtime;
+package io.orderflow.runtime.deadletter;
 
+import io.orderflow.runtime.messaging.JetStreamBridge;
+import io.orderflow.runtime.messaging.Topology;
 import io.nats.client.Message;
 import io.nats.client.PublishOptions;
 import io.nats.client.api.PublishAck;

@@ -1,5 +1,6 @@
-package io.orderflow.runtime;
+package io.orderflow.runtime.deadletter;
 
+import io.orderflow.runtime.http.Problem;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;

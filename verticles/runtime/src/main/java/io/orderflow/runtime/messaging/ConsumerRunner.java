@@ -1,5 +1,10 @@
-package io.orderflow.runtime;
+package io.orderflow.runtime.messaging;
 
+import io.orderflow.runtime.ServiceHost;
+import io.orderflow.runtime.Settings;
+import io.orderflow.runtime.deadletter.DeadLetters;
+import io.orderflow.runtime.telemetry.ConsumerMetrics;
+import io.orderflow.runtime.telemetry.DeliveryTelemetry;
 import io.nats.client.ConsumeOptions;
 import io.nats.client.Message;
 import io.nats.client.MessageConsumer;

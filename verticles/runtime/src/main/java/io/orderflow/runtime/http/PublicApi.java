@@ -1,4 +1,4 @@
-package io.orderflow.runtime;
+package io.orderflow.runtime.http;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -49,12 +49,12 @@ public final class PublicApi {
   }
 
   /** How many routes are mounted: a service's routes are those mounted while it started. */
-  int routeCount() {
+  public int routeCount() {
     return router.getRoutes().size();
   }
 
   /** The routes from {@code fromIndex} on were mounted by {@code service}: requests to their first path segment are its spans. */
-  void own(int fromIndex, ServiceTelemetry service) {
+  public void own(int fromIndex, ServiceTelemetry service) {
     if (fallback == null) fallback = service;
     List<Route> routes = router.getRoutes();
     for (int i = fromIndex; i < routes.size(); i++) {

@@ -1,4 +1,4 @@
-package io.orderflow.runtime;
+package io.orderflow.runtime.messaging;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
