@@ -1,18 +1,22 @@
 package io.orderflow.chaos;
 
+import io.orderflow.runtime.nats.NatsServerBinary;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** How to start the pieces: this JVM's java, the fat jar this code runs from, the nats-server binary. */
+/**
+ * How to start the pieces: this JVM's java, the fat jar this code runs from, the nats-server binary (2.12 or
+ * newer, found like {@code ./orderflow} finds it: {@link NatsServerBinary#find()}).
+ */
 record Launch(String javaBin, Path jar, String natsServer, List<String> serviceJvmOptions, List<String> auxJvmOptions) {
 
   static Launch detect() {
     String java = ProcessHandle.current().info().command().orElse("java");
     Path jar = findJar();
-    return new Launch(java, jar, findNatsServer(),
+    return new Launch(java, jar, NatsServerBinary.find().toString(),
         options("ORDERFLOW_CHAOS_JAVA_OPTS", "-Xms64m -Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError"),
         options("ORDERFLOW_AUX_JAVA_OPTS", "-Xms32m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"));
   }
@@ -42,18 +46,5 @@ record Launch(String javaBin, Path jar, String natsServer, List<String> serviceJ
       // fall through to the default location
     }
     return Path.of("verticles/app/target/orderflow.jar").toAbsolutePath();
-  }
-
-  private static String findNatsServer() {
-    String env = System.getenv("ORDERFLOW_NATS_SERVER");
-    if (env != null && Files.isExecutable(Path.of(env))) return env;
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-      Path p = Path.of(dir, "nats-server");
-      if (!dir.isEmpty() && Files.isExecutable(p)) return p.toString();
-    }
-    for (String c : List.of("/usr/sbin/nats-server", "/usr/local/bin/nats-server", "/usr/local/sbin/nats-server")) {
-      if (Files.isExecutable(Path.of(c))) return c;
-    }
-    throw new IllegalStateException("nats-server not found (ORDERFLOW_NATS_SERVER, PATH, /usr/sbin, /usr/local/{bin,sbin})");
   }
 }

@@ -3,6 +3,7 @@ package io.orderflow.runtime;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nats.client.Options;
+import io.orderflow.runtime.nats.NatsServerBinary;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -10,12 +11,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
-import java.util.List;
 import java.util.stream.Stream;
 
 /**
  * A real nats-server process with JetStream on a free port and temporary storage, for tests. The binary
- * comes from {@code ORDERFLOW_NATS_SERVER} (set by {@code ./orderflow test}), the PATH, or Debian's sbin.
+ * (2.12 or newer) is {@link NatsServerBinary#find()}'s: {@code ORDERFLOW_NATS_SERVER} (set by
+ * {@code ./orderflow test}), the checkout's {@code .cache/nats-server/} ({@code ./orderflow nats-server}
+ * fills it), the PATH or Debian's sbin.
  */
 public final class NatsServer implements AutoCloseable {
   private final Process process;
@@ -31,11 +33,12 @@ public final class NatsServer implements AutoCloseable {
   }
 
   public static NatsServer start() {
+    Path binary = binary();
     try {
       Path dir = Files.createTempDirectory("orderflow-nats-");
       int port = freePort();
       Path log = dir.resolve("nats.log");
-      Process p = new ProcessBuilder(binary(), "-a", "127.0.0.1", "-p", String.valueOf(port), "-js",
+      Process p = new ProcessBuilder(binary.toString(), "-a", "127.0.0.1", "-p", String.valueOf(port), "-js",
           "-sd", dir.resolve("store").toString())
           .redirectErrorStream(true).redirectOutput(log.toFile()).start();
       NatsServer server = new NatsServer(p, port, dir, log);
@@ -76,17 +79,20 @@ public final class NatsServer implements AutoCloseable {
     throw new IllegalStateException("nats-server did not come up on " + url() + ": " + Files.readString(log));
   }
 
-  static String binary() {
-    String configured = System.getenv("ORDERFLOW_NATS_SERVER");
-    if (configured != null && !configured.isBlank()) return configured;
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-      Path p = Path.of(dir, "nats-server");
-      if (Files.isExecutable(p)) return p.toString();
+  private static volatile boolean announced;
+
+  /** The nats-server binary the tests start; its version is printed once per JVM. */
+  static Path binary() {
+    Path binary = NatsServerBinary.find();
+    if (!announced) {
+      synchronized (NatsServer.class) {
+        if (!announced) {
+          System.out.println("nats-server " + NatsServerBinary.version(binary) + " (" + binary + ")");
+          announced = true;
+        }
+      }
     }
-    for (String p : List.of("/usr/sbin/nats-server", "/usr/local/bin/nats-server", "/usr/local/sbin/nats-server")) {
-      if (Files.isExecutable(Path.of(p))) return p;
-    }
-    throw new IllegalStateException("nats-server not found: install Debian's package 'nats-server' or set ORDERFLOW_NATS_SERVER");
+    return binary;
   }
 
   static int freePort() throws IOException {
