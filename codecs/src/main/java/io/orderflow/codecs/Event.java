@@ -124,7 +124,16 @@ public sealed interface Event {
     }
   }
 
+  /**
+   * The order cannot be paid. {@code declineCode} is the gateway's decline code, or one of the codes below
+   * for payments that never became a decline at the gateway.
+   */
   record PaymentDeclined(String orderId, String declineCode, long amountCents, String currency) implements Event {
+    /** The gateway refused the token as malformed or unknown. */
+    public static final String INVALID_PAYMENT = "invalid_payment";
+    /** The token's hand-off expired (or was erased) before a charge was made. */
+    public static final String TOKEN_EXPIRED = "token_expired";
+
     public PaymentDeclined {
       Ids.requireOrderId(orderId);
       Objects.requireNonNull(declineCode, "declineCode");
@@ -133,6 +142,15 @@ public sealed interface Event {
 
     public String subject() {
       return orderId;
+    }
+
+    /** How the order ends because of it. */
+    public CancelReason cancelReason() {
+      return switch (declineCode) {
+        case INVALID_PAYMENT -> CancelReason.PAYMENT_INVALID;
+        case TOKEN_EXPIRED -> CancelReason.PAYMENT_TOKEN_EXPIRED;
+        default -> CancelReason.PAYMENT_DECLINED;
+      };
     }
   }
 

@@ -1,12 +1,10 @@
 package io.orderflow.codecs;
 
 /**
- * The NATS subject layout. nats-server 2.9 allows one filter subject per consumer, so events that a
- * consumer needs together share a prefix, and events it must not see do not:
- * notifications filters {@code orderflow.orders.ended.>}, payments {@code orderflow.inventory.reserved.>},
- * orders {@code orderflow.payments.decided.>}.
- * The last token is always the event's subject (order id, or SKU for stock events), which also lets a
- * service look up "the last event of this kind for this order" with one direct get.
+ * The NATS subject layout: {@code orderflow.<context>.<kind>.<id>}. Each kind of event an order can have
+ * once has its own subject, and the last token is always the event's subject (order id, or SKU for stock
+ * events), so "the last event of this kind for this order" is one lookup by subject, and a consumer filters
+ * exactly the kinds it handles.
  */
 public final class Subjects {
   public static final String ORDERS_PLACED = "orderflow.orders.placed";
@@ -22,6 +20,14 @@ public final class Subjects {
   public static final String NOTIFICATIONS = "orderflow.notifications";
   public static final String AUDIT_BLOCKS = "orderflow.audit.blocks";
   public static final String DLQ = "orderflow.dlq";
+  /**
+   * Short-lived hand-offs from orders to one other service, stored in the ORDERS stream with a per-message
+   * TTL, never in an event: {@code orderflow.handoff.payment-token.<orderId>} (read by payments) and
+   * {@code orderflow.handoff.contact.<orderId>} (the email, read by notifications).
+   */
+  public static final String HANDOFF_PREFIX = "orderflow.handoff";
+  public static final String HANDOFF_PAYMENT_TOKEN = HANDOFF_PREFIX + ".payment-token";
+  public static final String HANDOFF_CONTACT = HANDOFF_PREFIX + ".contact";
 
   private Subjects() {}
 

@@ -14,7 +14,7 @@ import io.orderflow.codecs.Event;
 import io.orderflow.codecs.EventCodec;
 import io.orderflow.codecs.Ids;
 import io.orderflow.codecs.Subjects;
-import io.orderflow.runtime.deadletter.DeadLetters;
+import io.orderflow.runtime.messaging.DeadLetters;
 import io.orderflow.runtime.messaging.JetStreamBridge;
 import io.orderflow.runtime.messaging.Topology;
 import io.vertx.core.buffer.Buffer;

@@ -7,32 +7,34 @@ import io.orderflow.runtime.ServiceHost;
 import io.orderflow.runtime.messaging.Topology;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** When the inventory instance that holds the lease stops, the standby takes over and nothing is lost. */
+/**
+ * When the inventory instance the server pins the order events to stops, it gives the pin up, the standby
+ * is pinned at once and nothing is lost.
+ */
 class InventoryFailoverTest {
   @Test
   void theStandbyTakesOverTheLedger() throws Exception {
     try (Pipeline p = new Pipeline()) {
       int api = p.host("orders,payments,notifications,audit").publicPort();
       ServiceHost first = p.host("inventory");
-      await().atMost(Duration.ofSeconds(15)).until(() -> leaseHolder(p).startsWith("inventory@"));
-      String firstHolder = leaseHolder(p);
       ServiceHost standby = p.host("inventory");
       p.call(HttpMethod.PUT, first.publicPort(), "/inventory/SKU-F", new JsonObject().put("priceCents", 100).put("available", 30), Map.of());
 
       List<String> orders = new ArrayList<>(place(p, api, 10));
       awaitConfirmed(p, api, orders);
+      String firstPin = pinned(p);
+      assertThat(firstPin).isNotEmpty();
       p.stop(first);
       orders.addAll(place(p, api, 10));
       awaitConfirmed(p, api, orders);
 
-      assertThat(leaseHolder(p)).isNotEqualTo(firstHolder);
+      assertThat(pinned(p)).isNotEmpty().isNotEqualTo(firstPin);
       await().atMost(Duration.ofSeconds(30)).until(p::quiet);
       JsonObject level = p.get(standby.publicPort(), "/inventory/SKU-F").bodyAsJsonObject();
       assertThat(level.getLong("sold")).isEqualTo(20);
@@ -56,8 +58,11 @@ class InventoryFailoverTest {
         .allMatch(id -> "CONFIRMED".equals(p.get(api, "/orders/" + id).bodyAsJsonObject().getString("status"))));
   }
 
-  private static String leaseHolder(Pipeline p) throws Exception {
-    var entry = p.nc.keyValue(Topology.LEASES.name()).get("inventory");
-    return entry == null || entry.getValue() == null ? "" : new String(entry.getValue(), StandardCharsets.UTF_8);
+  /** The id of the client the server pins inventory's order events to, or empty. */
+  private static String pinned(Pipeline p) throws Exception {
+    var groups = p.nc.jetStreamManagement().getConsumerInfo(Topology.INVENTORY_ORDERS.stream(), Topology.INVENTORY_ORDERS.durable())
+        .getPriorityGroupStates();
+    return groups == null ? "" : groups.stream().filter(g -> Topology.WRITER_GROUP.equals(g.getGroup()))
+        .map(g -> g.getPinnedClientId() == null ? "" : g.getPinnedClientId()).findFirst().orElse("");
   }
 }

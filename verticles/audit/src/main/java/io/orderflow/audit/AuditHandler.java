@@ -5,11 +5,8 @@ import io.orderflow.runtime.messaging.EventHandler;
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
 
-/** Appends every event to the audit log once, after the event that caused it. */
+/** Appends every event to the audit log once, after the event that caused it, however late that cause is. */
 final class AuditHandler implements EventHandler {
-  /** After this many deliveries an event is logged even if its cause never showed up (it may have been dead-lettered). */
-  private static final int CAUSE_PATIENCE = 30;
-
   private final AuditLog log;
 
   AuditHandler(AuditLog log) {
@@ -21,6 +18,6 @@ final class AuditHandler implements EventHandler {
     var e = d.event();
     // The exact bytes that were published, unknown fields included: that is what the chain vouches for.
     String json = new String(d.raw(), StandardCharsets.UTF_8);
-    return log.append(e.id(), e.subject(), e.causationId(), json, d.deliveredCount(), d.deliveredCount() >= CAUSE_PATIENCE);
+    return log.append(e.id(), e.subject(), e.causationId(), json, d.deliveredCount());
   }
 }

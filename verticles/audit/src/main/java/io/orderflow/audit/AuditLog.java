@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The audit log on one context. Every instance folds the AUDIT stream (ordered consumer) into a
  * {@link ChainState}; the writer batches events into blocks and stores each with
- * {@code Nats-Expected-Last-Sequence} = the last block it folded, so a second writer can never fork the
- * chain: its write fails, it folds the other block and chains on from there.
+ * {@code Nats-Expected-Last-Sequence} = the last block it folded, so a second writer (two instances while
+ * the pinned consumers move) can never fork the chain: its write fails, it folds the other block and
+ * chains on from there.
  */
 public final class AuditLog extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
@@ -74,13 +75,13 @@ public final class AuditLog extends VerticleBase {
 
   /**
    * Appends an event once. Completes when its block is stored (or at once if it is already logged); fails
-   * with RetryLater while the event that caused it is not in the log yet, which keeps each order causal.
+   * with RetryLater while the event that caused it is not in the log yet, however long that takes, which
+   * keeps each order causal: an event is never chained before its cause.
    */
-  public Future<Void> append(String eventId, String subject, String causationId, String eventJson, long deliveries,
-                             boolean causeMayBeLost) {
+  public Future<Void> append(String eventId, String subject, String causationId, String eventJson, long deliveries) {
     Promise<Void> done = Promise.promise();
     context.runOnContext(v -> {
-      if (state.logged(eventId)) {
+      if (state.logged(subject, eventId)) {
         done.complete();
         return;
       }
@@ -89,10 +90,10 @@ public final class AuditLog extends VerticleBase {
         p.waiting().add(done);
         return;
       }
-      boolean causeKnown = causationId == null || state.logged(causationId) || pending.containsKey(causationId);
-      if (!causeKnown && !causeMayBeLost) {
+      boolean causeKnown = causationId == null || state.logged(subject, causationId) || pending.containsKey(causationId);
+      if (!causeKnown) {
         // Back off with each delivery: a cause stuck behind a long backlog must not turn into a redelivery storm.
-        done.fail(new EventHandler.RetryLater("cause " + causationId + " not audited yet", Math.min(2_000, 100L * deliveries)));
+        done.fail(new EventHandler.RetryLater("cause " + causationId + " not audited yet", Math.min(5_000, 100L * deliveries)));
         return;
       }
       List<Promise<Void>> waiting = new ArrayList<>(1);
@@ -128,7 +129,7 @@ public final class AuditLog extends VerticleBase {
 
   private void write() {
     pending.values().removeIf(p -> {
-      if (!state.logged(p.event().eventId())) return false;
+      if (!state.logged(p.event().subject(), p.event().eventId())) return false;
       p.waiting().forEach(Promise::complete);
       return true;
     });

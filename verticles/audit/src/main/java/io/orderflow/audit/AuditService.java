@@ -8,8 +8,8 @@ import java.util.List;
 
 /**
  * Audit: every event of every stream, appended once to a hash-chained log in the AUDIT stream (deny
- * delete, deny purge). The instance holding the {@code audit} lease consumes and writes; every instance
- * folds the log and answers queries.
+ * delete, deny purge). Its consumers are pinned, so one instance at a time receives the events and writes
+ * (its blocks fenced by the expected last sequence all the same); every instance folds the log and answers queries.
  */
 public final class AuditService implements OrderflowService {
   private static final List<Topology.ConsumerSpec> SOURCES =
@@ -23,13 +23,13 @@ public final class AuditService implements OrderflowService {
   @Override
   public Future<Void> start(ServiceContext ctx) {
     ctx.requires(List.of(Topology.AUDIT, Topology.ORDERS, Topology.INVENTORY, Topology.PAYMENTS, Topology.NOTIFICATIONS),
-        SOURCES, List.of(Topology.AUDIT_CHECKPOINT, Topology.LEASES));
+        SOURCES, List.of(Topology.AUDIT_CHECKPOINT));
     var log = new AuditLog(ctx.bridge(), ctx.instanceId(), ctx.settings().longValue("audit.checkpoint-every", 10_000),
         ctx.settings().duration("audit.linger", java.time.Duration.ofMillis(5)).toMillis());
     ctx.readiness().add("audit:log", () -> log.caughtUp()
         ? Future.succeededFuture() : Future.failedFuture("still folding the AUDIT stream"));
     new AuditRoutes(log, ctx.bridge()).mount(ctx.publicRouter());
     return ctx.vertx().deployVerticle(log)
-        .compose(id -> ctx.consumeWhileLeading("audit", log::caughtUp, SOURCES, new AuditHandler(log)));
+        .compose(id -> ctx.consumeOnceCaughtUp(log::caughtUp, SOURCES, new AuditHandler(log)));
   }
 }

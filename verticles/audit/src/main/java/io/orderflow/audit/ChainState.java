@@ -6,31 +6,28 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
- * What an audit instance knows from folding the AUDIT stream: the chain head, which events are already
- * in the log (the writer's dedupe and causal-order check), and where each order's entries are.
+ * What an audit instance knows from folding the AUDIT stream: the chain head, and for every subject (an
+ * order) the entries it has in the log, with their event ids. That index answers where an order's entries
+ * are, and it is the writer's dedupe and causal-order check over the whole history: an event is "logged"
+ * when its subject's entries hold its id (an order has a handful of events, so the check is a short scan),
+ * and an event's cause is an event of the same order. Nothing is forgotten, so an event redelivered or
+ * replayed from any point in history is never chained twice; memory grows with the history (README: known limits).
  * The first block that does not continue the chain is remembered; later blocks chain on from the last
  * valid head, and no checkpoint is ever written past a broken block.
  */
 final class ChainState {
-  static final int REMEMBERED_EVENTS = 2_000_000;
-
   record Position(long streamSequence, int offset) {}
+
+  /** One entry of a subject: where it is and which event it holds. */
+  private record Logged(long streamSequence, int offset, String eventId) {}
 
   private long lastSequence;
   private long nextIndex;
   private String head = HashChain.GENESIS;
   private long brokenAt;
-  // Recent event ids: enough for redeliveries and causes, which arrive within minutes, not years.
-  private final Set<String> logged = java.util.Collections.newSetFromMap(new java.util.LinkedHashMap<>() {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-      return size() > REMEMBERED_EVENTS;
-    }
-  });
-  private final Map<String, List<Position>> bySubject = new HashMap<>();
+  private final Map<String, List<Logged>> bySubject = new HashMap<>();
 
   /** Folds a stored block; returns false for sequences already folded. */
   boolean fold(long seq, AuditBlock block) {
@@ -44,8 +41,7 @@ final class ChainState {
     nextIndex = block.nextIndex();
     for (int i = 0; i < block.entries().size(); i++) {
       AuditBlock.Entry e = block.entries().get(i);
-      logged.add(e.eventId());
-      bySubject.computeIfAbsent(e.subject(), k -> new ArrayList<>(8)).add(new Position(seq, i));
+      bySubject.computeIfAbsent(e.subject(), k -> new ArrayList<>(8)).add(new Logged(seq, i, e.eventId()));
     }
     return true;
   }
@@ -66,11 +62,17 @@ final class ChainState {
     return brokenAt;
   }
 
-  boolean logged(String eventId) {
-    return logged.contains(eventId);
+  /** True when the log holds the event (of that subject). */
+  boolean logged(String subject, String eventId) {
+    List<Logged> entries = bySubject.get(subject);
+    if (entries == null) return false;
+    for (Logged e : entries) {
+      if (e.eventId().equals(eventId)) return true;
+    }
+    return false;
   }
 
   List<Position> positions(String subject) {
-    return bySubject.getOrDefault(subject, List.of());
+    return bySubject.getOrDefault(subject, List.of()).stream().map(e -> new Position(e.streamSequence(), e.offset())).toList();
   }
 }

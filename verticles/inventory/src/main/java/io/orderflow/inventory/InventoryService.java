@@ -9,8 +9,8 @@ import java.util.List;
 
 /**
  * Inventory: owns stock and the catalog. Every instance folds the INVENTORY stream into its ledger and
- * serves the stock API; the instance holding the {@code inventory} lease consumes order events and writes
- * reservations (one writer, fenced by the stream's expected last sequence).
+ * serves the stock API; the order events go to one instance at a time (a pinned consumer), which writes the
+ * reservations (one writer, and every write fenced by the stream's expected last sequence all the same).
  */
 public final class InventoryService implements OrderflowService {
   @Override
@@ -21,15 +21,15 @@ public final class InventoryService implements OrderflowService {
   @Override
   public Future<Void> start(ServiceContext ctx) {
     ctx.requires(List.of(Topology.INVENTORY, Topology.ORDERS), List.of(Topology.INVENTORY_ORDERS),
-        List.of(Topology.CATALOG, Topology.LEASES));
+        List.of(Topology.CATALOG));
     var ledger = new LedgerVerticle(ctx.bridge(), ctx.settings().integer("inventory.remembered-orders", 1_000_000));
     var admin = new StockAdmin(ctx.bridge(), ledger);
     ctx.readiness().add("inventory:ledger", () -> ledger.caughtUp()
         ? Future.succeededFuture() : Future.failedFuture("ledger still replaying the INVENTORY stream"));
     new InventoryRoutes(admin, ledger, ctx.settings().string("catalog.currency", "EUR")).mount(ctx.publicRouter());
     return ctx.vertx().deployVerticle(ledger)
-        .compose(id -> ctx.consumeWhileLeading("inventory", ledger::caughtUp, List.of(Topology.INVENTORY_ORDERS),
-            new OrderEventsHandler(ledger)))
+        .compose(id -> ctx.consumeOnceCaughtUp(ledger::caughtUp, List.of(Topology.INVENTORY_ORDERS),
+            new OrderEventsHandler(ledger, ctx.bridge())))
         .compose(v -> ctx.settings().find("catalog.seed")
             .map(seed -> CatalogSeed.loadIfEmpty(admin, ctx.bridge(), Path.of(seed)))
             .orElse(Future.succeededFuture()));

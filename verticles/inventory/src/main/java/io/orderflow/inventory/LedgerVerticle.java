@@ -29,9 +29,9 @@ import org.slf4j.LoggerFactory;
  * Owns the {@link StockLedger} on one context. It folds the INVENTORY stream (a {@link StreamTail}) so
  * every instance holds the same ledger, and it writes decisions one at a time with
  * {@code Nats-Expected-Last-Sequence} = the last sequence it folded: a decision is stored only if it was
- * made on the complete log, so on a single node two writers can never both spend the same unit of stock
- * (on R3 2.9.10 that check is not atomic, which is why only the lease holder writes). A write that loses
- * the race waits for the tail to fold the newcomer and decides again.
+ * made on the complete log, so two writers (the pinned consumer's instance and one serving a stock
+ * {@code PUT}, or two instances while the pin moves) can never both spend the same unit of stock. A write
+ * that loses the race waits for the tail to fold the newcomer and decides again.
  */
 public final class LedgerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(LedgerVerticle.class);
@@ -117,14 +117,17 @@ public final class LedgerVerticle extends VerticleBase {
       pump();
       return;
     }
+    if (decision.event().isEmpty() && decision.unknownOrder() && !task.synced()) {
+      syncThenRetry(task);
+      return;
+    }
+    if (decision.unknownOrder()) {
+      // The whole stream is folded and the order has no reservation: it ended before stock was reserved.
+      decision = StockDecision.closeUnreserved(task.trigger().event().subject());
+      String note = decision.note();
+      task.trigger().withLogContext(() -> LOG.warn("{}: {}", task.trigger().event().subject(), note));
+    }
     if (decision.event().isEmpty()) {
-      if (decision.unknownOrder() && !task.synced()) {
-        syncThenRetry(task);
-        return;
-      }
-      if (decision.unknownOrder()) {
-        task.trigger().withLogContext(() -> LOG.warn("{}: {}; nothing to settle", task.trigger().event().subject(), decision.note()));
-      }
       task.done().complete();
       pump();
       return;

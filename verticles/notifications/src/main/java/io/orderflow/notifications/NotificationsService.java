@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * Notifications: tells the customer by mail how their order ended (confirmed, or cancelled and why) and
  * records each notification as NotificationSent. Events never carry the address; it is read from the
- * short-lived CONTACTS bucket that orders fills, so erasing it there erases it everywhere.
+ * order's short-lived contact hand-off (ORDERS stream, per-message TTL) that orders writes with the order,
+ * so deleting that one message erases it everywhere.
  */
 public final class NotificationsService implements OrderflowService {
   @Override
@@ -27,7 +28,7 @@ public final class NotificationsService implements OrderflowService {
       return Future.failedFuture(e);
     }
     ctx.requires(List.of(Topology.ORDERS, Topology.NOTIFICATIONS), List.of(Topology.NOTIFICATIONS_ENDED),
-        List.of(Topology.CONTACTS));
+        List.of());
     var mailer = new SmtpMailer(config.smtpHost(), config.smtpPort(), config.starttls(), config.smtpTimeout(),
         config.from());
     return ctx.vertx().deployVerticle(mailer)

@@ -9,7 +9,6 @@ import io.orderflow.notifications.mail.SmtpMailer;
 import io.orderflow.runtime.messaging.Delivery;
 import io.orderflow.runtime.messaging.EventHandler;
 import io.orderflow.runtime.messaging.JetStreamBridge;
-import io.orderflow.runtime.messaging.KvEntry;
 import io.orderflow.runtime.messaging.StoredEvent;
 import io.orderflow.runtime.messaging.Topology;
 import io.vertx.core.Future;
@@ -24,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * The NOTIFICATIONS stream's event for the order is the record: when it exists, a redelivered or duplicated
  * event sends nothing. Delivery is at-least-once only across a crash between the SMTP hand-off and the
  * publish (the mail is then sent again, with the same Message-ID, so a receiver can recognise it).
- * The address comes from the short-lived CONTACTS hand-off; when it has expired or was erased, no mail is
+ * The address comes from its short-lived hand-off in the ORDERS stream (read from the stream's leader, so
+ * never missed because a follower lags); when it has expired or was erased, no mail is
  * sent and NotificationSent records template {@value MailTemplates#SKIPPED_NO_CONTACT}, so the audit still
  * shows the notification step as completed. Addresses are personal data and are never logged.
  */
@@ -52,8 +52,8 @@ final class OrderEndedHandler implements EventHandler {
     return bridge.lastEvent(Topology.NOTIFICATIONS, Subjects.NOTIFICATIONS + "." + order)
         .compose(record -> alreadySent(record, order, delivery)
             ? Future.succeededFuture()
-            : bridge.kvGet(Topology.CONTACTS, order)
-                .compose(contact -> deliver(order, contact, mail, delivery))
+            : bridge.lastMessage(Topology.ORDERS, Subjects.HANDOFF_CONTACT + "." + order)
+                .compose(contact -> deliver(order, contact.map(m -> m.getData() == null ? new byte[0] : m.getData()), mail, delivery))
                 .compose(sent -> publish(sent, delivery)));
   }
 
@@ -64,8 +64,8 @@ final class OrderEndedHandler implements EventHandler {
     return sent;
   }
 
-  private Future<Event.NotificationSent> deliver(String order, Optional<KvEntry> contact, Mail mail, Delivery delivery) {
-    Optional<String> address = contact.map(e -> new String(e.value(), StandardCharsets.UTF_8).trim()).filter(a -> !a.isEmpty());
+  private Future<Event.NotificationSent> deliver(String order, Optional<byte[]> contact, Mail mail, Delivery delivery) {
+    Optional<String> address = contact.map(bytes -> new String(bytes, StandardCharsets.UTF_8).trim()).filter(a -> !a.isEmpty());
     if (address.isEmpty()) {
       delivery.withLogContext(() -> LOG.info("order {}: no contact address (hand-off expired or erased), {} mail not sent", order,
           mail.template()));

@@ -173,7 +173,7 @@ class NotificationsServiceTest {
   static Envelope end(Event ended, String address) throws Exception {
     String order = ended.subject();
     if (address != null) {
-      bridge.kvPut(Topology.CONTACTS, order, address.getBytes(StandardCharsets.UTF_8)).await(5, TimeUnit.SECONDS);
+      io.orderflow.runtime.HandOffs.contact(bridge, order, address);
     }
     Envelope event = Envelope.of(ended, Instant.now(), TRACEPARENT, null);
     bridge.publish(event).await(5, TimeUnit.SECONDS);

@@ -1,5 +1,6 @@
 package io.orderflow.orders;
 
+import io.nats.client.PublishOptions;
 import io.nats.client.api.PublishAck;
 import io.orderflow.codecs.Cause;
 import io.orderflow.codecs.Envelope;
@@ -26,23 +27,45 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Accepts an order: prices it from the catalog, hands the token to payments and the email to
- * notifications (short-lived buckets only they read), publishes OrderPlaced and waits for the broker's ack.
+ * Accepts an order: prices it from the catalog and stores, in one atomic batch on the ORDERS stream, the
+ * payment token's hand-off to payments, the email's hand-off to notifications (short-lived messages with a
+ * per-message TTL that only those services read, never events) and OrderPlaced, then waits for the broker's
+ * ack. All three are stored or none: a request that failed leaves nothing behind, so its Idempotency-Key is
+ * free for a corrected retry, and a token can never belong to another request than the stored order's.
  * Idempotency costs no extra write: a keyed order's id is derived from (customer, key), OrderPlaced carries
- * the request's fingerprint, and a retry finds the stored event by its subject.
+ * the request's fingerprint and is stored only on an empty subject, and a retry finds it by its subject.
  */
 final class OrderPlacement {
   record Accepted(String orderId, boolean replay) {}
 
+  /**
+   * How long the hand-offs live. The token must outlive the longest gateway outage orderflow rides out
+   * (orders wait in JetStream meanwhile) plus the time the backlog takes to drain; a token that expires
+   * anyway ends its order CANCELLED / PAYMENT_TOKEN_EXPIRED.
+   */
+  record HandOffTtls(Duration paymentToken, Duration contact) {
+    static final Duration DEFAULT_PAYMENT_TOKEN = Duration.ofDays(4);
+    static final Duration DEFAULT_CONTACT = Duration.ofDays(30);
+
+    static HandOffTtls from(io.orderflow.runtime.Settings s) {
+      var ttls = new HandOffTtls(s.duration("orders.payment-token-ttl", DEFAULT_PAYMENT_TOKEN), s.duration("orders.contact-ttl", DEFAULT_CONTACT));
+      if (ttls.paymentToken().toSeconds() < 1) throw new IllegalArgumentException("setting orders.payment-token-ttl must be at least 1s");
+      if (ttls.contact().toSeconds() < 1) throw new IllegalArgumentException("setting orders.contact-ttl must be at least 1s");
+      return ttls;
+    }
+  }
+
   private final JetStreamBridge bridge;
   private final OrderProjection projection;
   private final Duration idempotencyTtl;
+  private final HandOffTtls ttls;
   private final OrderMetrics metrics;
 
-  OrderPlacement(JetStreamBridge bridge, OrderProjection projection, Duration idempotencyTtl, OrderMetrics metrics) {
+  OrderPlacement(JetStreamBridge bridge, OrderProjection projection, Duration idempotencyTtl, HandOffTtls ttls, OrderMetrics metrics) {
     this.bridge = bridge;
     this.projection = projection;
     this.idempotencyTtl = idempotencyTtl;
+    this.ttls = ttls;
     this.metrics = metrics;
   }
 
@@ -53,20 +76,6 @@ final class OrderPlacement {
     return placedEvent(orderId).compose(existing -> existing.isPresent()
         ? Future.succeededFuture(replay(existing.get(), fingerprint))
         : accept(orderId, true, request, fingerprint, traceparent));
-  }
-
-  /**
-   * Hands a secret to the one service that reads it. A keyed order writes it only if absent, so a
-   * concurrent request reusing the key with another body cannot swap the token of the first.
-   */
-  private Future<Long> handOff(Topology.BucketSpec bucket, String orderId, String value, boolean keyed) {
-    byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-    if (!keyed) return bridge.kvPut(bucket, orderId, bytes);
-    return bridge.kvPutIfAbsent(bucket, orderId, bytes).recover(e -> !JetStreamBridge.isWrongLastSequence(e)
-        ? Future.failedFuture(e)
-        : bridge.kvGet(bucket, orderId).compose(existing -> existing.isPresent() && java.util.Arrays.equals(existing.get().value(), bytes)
-            ? Future.succeededFuture(existing.get().revision())
-            : Future.failedFuture(Problem.of(409, "Conflict", "another request with this Idempotency-Key is in flight").failure())));
   }
 
   private Future<Accepted> accept(String orderId, boolean keyed, PlaceOrder request, String fingerprint, String traceparent) {
@@ -80,18 +89,27 @@ final class OrderPlacement {
       var placed = new Event.OrderPlaced(orderId, request.customerId(), priced.lines(), priced.totalCents(), priced.currency(), fingerprint);
       Instant now = Instant.now();
       Envelope event = Envelope.of(placed, now, Cause.trace(traceparent));
-      return Future.all(
-              handOff(Topology.PAYMENT_TOKENS, orderId, request.paymentToken(), keyed),
-              handOff(Topology.CONTACTS, orderId, request.email(), keyed))
-          .compose(v -> bridge.publish(event))
+      List<JetStreamBridge.HandOff> handOffs = List.of(
+          new JetStreamBridge.HandOff(Subjects.HANDOFF_PAYMENT_TOKEN + "." + orderId, utf8(request.paymentToken()), ttls.paymentToken()),
+          new JetStreamBridge.HandOff(Subjects.HANDOFF_CONTACT + "." + orderId, utf8(request.email()), ttls.contact()));
+      // A keyed order is placed once, however late its twin: the subject must still be empty. (Its event id
+      // also deduplicates within the broker's window.)
+      PublishOptions.Builder options = keyed ? PublishOptions.builder().expectedLastSubjectSequence(0) : PublishOptions.builder();
+      return bridge.publishAtomically(event, handOffs, options)
           .compose(ack -> {
             Failpoint.AFTER_PUBLISH_ACK.hit();
-            return ack.isDuplicate() ? concurrentTwin(orderId, fingerprint) : recordPending(placed, now, ack);
-          });
+            return recordPending(placed, now, ack);
+          }, e -> keyed && (JetStreamBridge.isDuplicateBatch(e) || JetStreamBridge.isWrongLastSequence(e))
+              ? concurrentTwin(orderId, fingerprint)
+              : Future.failedFuture(e));
     });
   }
 
-  /** Same key, request still in flight elsewhere: the broker kept the first; answer like a replay of it. */
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Same key, the order is stored already (a concurrent twin or an earlier attempt): answer like a replay of it. */
   private Future<Accepted> concurrentTwin(String orderId, String fingerprint) {
     return placedEvent(orderId).map(e -> replay(e.orElseThrow(() -> Problem.of(409, "Conflict",
         "a request with this Idempotency-Key is still in flight; retry").failure()), fingerprint));

@@ -3,13 +3,10 @@ package io.orderflow.orders;
 import io.orderflow.orders.domain.OrderView;
 import io.orderflow.orders.domain.PlaceOrder;
 import io.orderflow.orders.http.OrderRoutes;
-import io.orderflow.runtime.deadletter.DeadLetterFollower;
 import io.orderflow.runtime.OrderflowService;
 import io.orderflow.runtime.ServiceContext;
 import io.orderflow.runtime.messaging.Topology;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
-import io.vertx.core.ThreadingModel;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -25,10 +22,17 @@ public final class OrdersService implements OrderflowService {
   public Future<Void> start(ServiceContext ctx) {
     ctx.requires(List.of(Topology.ORDERS, Topology.INVENTORY, Topology.PAYMENTS, Topology.NOTIFICATIONS, Topology.DLQ),
         List.of(Topology.ORDERS_REJECTED, Topology.ORDERS_PAYMENTS, Topology.ORDERS_DLQ),
-        List.of(Topology.CATALOG, Topology.ORDERS_VIEW, Topology.PAYMENT_TOKENS, Topology.CONTACTS));
+        List.of(Topology.CATALOG, Topology.ORDERS_VIEW));
+    OrderPlacement.HandOffTtls ttls;
+    try {
+      ttls = OrderPlacement.HandOffTtls.from(ctx.settings());
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
     var projection = new OrderProjection(ctx.bridge());
     var metrics = new OrderMetrics(ctx.telemetry().meters());
-    var placement = new OrderPlacement(ctx.bridge(), projection, ctx.settings().duration("orders.idempotency-ttl", Duration.ofHours(24)), metrics);
+    var placement = new OrderPlacement(ctx.bridge(), projection, ctx.settings().duration("orders.idempotency-ttl", Duration.ofHours(24)),
+        ttls, metrics);
     var reader = new OrderReader(ctx.bridge());
     var timelines = new TimelineReader(ctx.bridge(), reader);
     new OrderRoutes(new OrderRoutes.Orders() {
@@ -55,14 +59,6 @@ public final class OrdersService implements OrderflowService {
     var ending = new OrderEnding(ctx.bridge(), projection, metrics);
     var saga = new SagaHandler(ending);
     return Future.all(ctx.consume(Topology.ORDERS_REJECTED, saga), ctx.consume(Topology.ORDERS_PAYMENTS, saga),
-        followDeadLetters(ctx, new DeadLetterHandler(ending))).mapEmpty();
-  }
-
-  /** Dead letters are raw messages, not events: a follower of their own, stopped with the consumers. */
-  private static Future<String> followDeadLetters(ServiceContext ctx, DeadLetterHandler handler) {
-    var follower = new DeadLetterFollower(ctx.bridge(), Topology.ORDERS_DLQ, DeadLetterFollower.Options.from(ctx.settings()), handler);
-    Future<String> deployed = ctx.vertx().deployVerticle(follower, new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER));
-    ctx.onStop(() -> deployed.compose(ctx.vertx()::undeploy));
-    return deployed;
+        ctx.consumeDeadLetters(Topology.ORDERS_DLQ, new DeadLetteredOrders(ending))).mapEmpty();
   }
 }

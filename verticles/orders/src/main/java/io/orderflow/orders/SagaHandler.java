@@ -42,7 +42,7 @@ final class SagaHandler implements EventHandler {
         }
         yield new Event.OrderConfirmed(order.orderId(), order.customerId(), order.totalCents(), order.currency());
       }
-      case Event.PaymentDeclined p -> new Event.OrderCancelled(order.orderId(), order.customerId(), CancelReason.PAYMENT_DECLINED, p.declineCode());
+      case Event.PaymentDeclined p -> new Event.OrderCancelled(order.orderId(), order.customerId(), p.cancelReason(), p.declineCode());
       case Event.StockRejected r -> new Event.OrderCancelled(order.orderId(), order.customerId(), CancelReason.OUT_OF_STOCK,
           r.sku() + ": requested " + r.requested() + ", available " + r.available());
       default -> null;

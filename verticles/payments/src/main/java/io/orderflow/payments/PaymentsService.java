@@ -6,6 +6,8 @@ import io.orderflow.codecs.Event;
 import io.orderflow.payments.gateway.GatewayBreaker;
 import io.orderflow.payments.gateway.PaymentGatewayClient;
 import io.vertx.circuitbreaker.CircuitBreakerState;
+import io.orderflow.runtime.messaging.ConsumerRunner;
+import java.time.Duration;
 import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,8 +19,9 @@ import java.util.List;
 
 /**
  * Payments: charges every reserved order through the payment gateway, once, and publishes
- * PaymentAuthorized or PaymentDeclined. Its state is the PAYMENTS stream itself (one decision per order);
- * the payment token arrives through the short-lived PAYMENT_TOKENS bucket and is never logged or published.
+ * PaymentAuthorized or PaymentDeclined; voids the charge of an order that ended CANCELLED. Its state is the
+ * PAYMENTS stream itself (one decision per order); the payment token arrives through its short-lived
+ * hand-off in the ORDERS stream and is never logged or published.
  */
 public final class PaymentsService implements OrderflowService {
   private static final Logger LOG = LoggerFactory.getLogger(PaymentsService.class);
@@ -37,26 +40,34 @@ public final class PaymentsService implements OrderflowService {
       return Future.failedFuture(e);
     }
     ctx.requires(List.of(Topology.INVENTORY, Topology.PAYMENTS, Topology.ORDERS, Topology.SYSTEM),
-        List.of(Topology.PAYMENTS_RESERVED, Topology.PAYMENTS_ENDED), List.of(Topology.PAYMENT_TOKENS));
+        List.of(Topology.PAYMENTS_RESERVED, Topology.PAYMENTS_ENDED), List.of());
     var client = new PaymentGatewayClient(ctx.vertx(), config.pspUrl(), config.gatewayTimeout(), ctx.telemetry().tracing());
-    var runner = new java.util.concurrent.atomic.AtomicReference<io.orderflow.runtime.messaging.ConsumerRunner>();
+    var runner = new java.util.concurrent.atomic.AtomicReference<ConsumerRunner>();
     var gateway = new GatewayBreaker(ctx.vertx(), client, config.breakerMaxFailures(), config.breakerResetTimeout(),
-        config.gatewayRetries(), ctx.telemetry().meters(), state -> breakerChanged(ctx, state, runner.get()));
+        config.gatewayRetries(), ctx.telemetry().meters(), state -> breakerChanged(ctx, state, runner.get(), config.breakerResetTimeout()));
     var metrics = new PaymentMetrics(ctx.telemetry().meters());
-    return ctx.runner(Topology.PAYMENTS_RESERVED, new StockReservedHandler(ctx.bridge(), gateway, metrics))
+    var voiding = new ChargeVoiding(ctx.bridge(), gateway);
+    return ctx.consume(Topology.PAYMENTS_RESERVED, new StockReservedHandler(ctx.bridge(), gateway, voiding, metrics))
         .onSuccess(runner::set)
-        .compose(r -> ctx.consume(Topology.PAYMENTS_ENDED, new VoidHandler(ctx.bridge(), gateway)))
+        .compose(r -> ctx.consume(Topology.PAYMENTS_ENDED, new VoidHandler(voiding, gateway)))
         .mapEmpty();
   }
 
   /**
-   * While the gateway is out, the payment consumer stops pulling: orders wait in JetStream without
-   * spending delivery attempts, and resume when the breaker closes. Every transition is an event.
+   * While the gateway is out, the payment consumer is paused on the server: orders wait in JetStream
+   * without spending delivery attempts, on every instance, and the consumer resumes when a probe closes the
+   * breaker. The pause lasts two reset timeouts past the opening and is renewed at every reopening, so it
+   * ends by itself should this instance die while its breaker is open. Every transition is an event.
    */
-  private static void breakerChanged(ServiceContext ctx, CircuitBreakerState state, io.orderflow.runtime.messaging.ConsumerRunner runner) {
+  private static void breakerChanged(ServiceContext ctx, CircuitBreakerState state, ConsumerRunner runner, Duration reset) {
     if (runner != null) {
-      if (state == CircuitBreakerState.OPEN) runner.pause();
-      if (state == CircuitBreakerState.CLOSED) runner.resume();
+      if (state == CircuitBreakerState.OPEN) {
+        runner.pause(Instant.now().plus(reset.multipliedBy(2)))
+            .onFailure(e -> LOG.warn("payments-reserved not paused ({}): its messages fail fast while the breaker is open", e.toString()));
+      }
+      if (state == CircuitBreakerState.CLOSED) {
+        runner.resume().onFailure(e -> LOG.warn("payments-reserved not resumed ({}): its pause ends by itself", e.toString()));
+      }
     }
     var event = Envelope.of(new Event.BreakerChanged(GatewayBreaker.NAME, state.name(), ctx.instanceId()), Instant.now(), Cause.NONE);
     ctx.bridge().publish(event).onFailure(e -> LOG.warn("breaker event not published: {}", e.toString()));

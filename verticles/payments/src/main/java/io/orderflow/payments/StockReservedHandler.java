@@ -20,23 +20,29 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Charges a reserved order once and publishes the decision. Idempotency is folded into the service's own
- * state: the PAYMENTS stream's event for the order is its payment record, looked up before charging, so a
- * redelivered or duplicated StockReserved never reaches the gateway again. Between the charge and the
- * publish (a crash, a failed publish) the redelivery first asks the gateway for the charge made under the
- * order's key and charges only if there is none, so not even a gateway that lost its idempotency cache
- * charges twice. An order that already ended (cancelled after a dead letter) or whose charge was voided is
- * never charged. A gateway outage is not the message's fault: it waits in the stream (RetryLater).
+ * state: the PAYMENTS stream's event for the order is its payment record, looked up (on the stream leader)
+ * before charging, so a redelivered or duplicated StockReserved never reaches the gateway again. Between the
+ * charge and the publish (a crash, a failed publish) the redelivery first asks the gateway for the charge
+ * made under the order's key and charges only if there is none, so not even a gateway that lost its
+ * idempotency cache charges twice. An order that already ended or whose charge was voided is never charged,
+ * and a charge stored after its order ended CANCELLED is voided at once ({@link ChargeVoiding}).
+ * The token comes from its hand-off in the ORDERS stream: a token the gateway refuses as malformed or unknown
+ * declines the order ({@code invalid_payment}: CANCELLED / PAYMENT_INVALID), a token whose hand-off expired
+ * declines it ({@code token_expired}) unless the gateway already charged under the order's key. A gateway
+ * outage is not the message's fault: it waits in the stream (RetryLater).
  */
 final class StockReservedHandler implements EventHandler {
   private static final Logger LOG = LoggerFactory.getLogger(StockReservedHandler.class);
 
   private final JetStreamBridge bridge;
   private final GatewayBreaker gateway;
+  private final ChargeVoiding voiding;
   private final PaymentMetrics metrics;
 
-  StockReservedHandler(JetStreamBridge bridge, GatewayBreaker gateway, PaymentMetrics metrics) {
+  StockReservedHandler(JetStreamBridge bridge, GatewayBreaker gateway, ChargeVoiding voiding, PaymentMetrics metrics) {
     this.bridge = bridge;
     this.gateway = gateway;
+    this.voiding = voiding;
     this.metrics = metrics;
   }
 
@@ -53,7 +59,11 @@ final class StockReservedHandler implements EventHandler {
     var voided = bridge.lastEvent(Topology.PAYMENTS, Subjects.PAYMENTS_VOIDED + "." + orderId);
     var ended = bridge.lastEvent(Topology.ORDERS, Subjects.ORDERS_ENDED + "." + orderId);
     return Future.all(record, voided, ended).compose(all -> {
-      if (decided(record.result(), reserved, delivery)) return Future.succeededFuture(PaymentMetrics.Status.SKIPPED);
+      if (decided(record.result(), reserved, delivery)) {
+        // Charged before, and the check after that charge may not have run (a crash): run it now.
+        return voidIfCancelled(record.result().get().envelope().data(), ended.result(), delivery)
+            .map(PaymentMetrics.Status.SKIPPED);
+      }
       if (voided.result().isPresent() || ended.result().isPresent()) {
         delivery.withLogContext(() -> LOG.info("order {}: already ended, not charging", orderId));
         return Future.succeededFuture(PaymentMetrics.Status.SKIPPED);
@@ -88,20 +98,21 @@ final class StockReservedHandler implements EventHandler {
 
   private Future<Event> decide(Event.StockReserved reserved, Delivery delivery) {
     String traceparent = delivery.event().traceparent();
-    return bridge.kvGet(Topology.PAYMENT_TOKENS, reserved.orderId()).compose(entry -> {
-      Optional<String> token = entry.map(e -> new String(e.value(), StandardCharsets.UTF_8)).filter(t -> !t.isBlank());
+    return bridge.lastMessage(Topology.ORDERS, Subjects.HANDOFF_PAYMENT_TOKEN + "." + reserved.orderId()).compose(handOff -> {
+      Optional<String> token = handOff.map(m -> m.getData() == null ? "" : new String(m.getData(), StandardCharsets.UTF_8))
+          .filter(t -> !t.isBlank());
       if (token.isEmpty()) {
-        // The token may be gone because an earlier attempt charged and then crashed before publishing:
-        // ask the gateway before declining, so a charged order is never cancelled.
+        // The hand-off expired (an outage longer than its TTL) or was erased. An earlier attempt may have
+        // charged before it did: ask the gateway before ending the order, so a charged order is never cancelled.
         return gateway.lookup(reserved.orderId(), traceparent).map(found -> found.map(result -> PaymentDecision.outcome(reserved, result))
             .orElseGet(() -> {
-              delivery.withLogContext(() -> LOG.warn("order {}: no payment token (hand-off expired or erased) and no charge, declining",
+              delivery.withLogContext(() -> LOG.warn("order {}: payment token hand-off expired and no charge made, ending the order",
                   reserved.orderId()));
-              return PaymentDecision.tokenUnavailable(reserved);
+              return PaymentDecision.tokenExpired(reserved);
             }));
       }
       ChargeRequest request = ChargeRequest.forReservation(reserved, token.get());
-      return gateway.charge(request, delivery.redelivered(), traceparent).map(result -> PaymentDecision.outcome(reserved, result));
+      return gateway.charge(request, delivery.seenBefore(), traceparent).map(result -> PaymentDecision.outcome(reserved, result));
     });
   }
 
@@ -109,7 +120,22 @@ final class StockReservedHandler implements EventHandler {
     Envelope event = Envelope.of(outcome, Instant.now(), trigger.cause());
     return bridge.publish(event)
         .onSuccess(ack -> trigger.withLogContext(() -> LOG.info("order {}: {} (event {})", event.subject(), describe(outcome), event.id())))
-        .map(ack -> outcome instanceof Event.PaymentAuthorized ? PaymentMetrics.Status.AUTHORIZED : PaymentMetrics.Status.DECLINED);
+        .compose(ack -> outcome instanceof Event.PaymentAuthorized
+            // The order may have been cancelled while the gateway worked (a slow call, a second instance):
+            // now that the charge is stored, look; the cancellation's consumer looks the other way.
+            ? bridge.lastEvent(Topology.ORDERS, Subjects.ORDERS_ENDED + "." + event.subject())
+                .compose(ended -> voidIfCancelled(outcome, ended, trigger))
+                .map(PaymentMetrics.Status.AUTHORIZED)
+            : Future.succeededFuture(PaymentMetrics.Status.DECLINED));
+  }
+
+  /** A charge whose order ended CANCELLED is taken back. */
+  private Future<Void> voidIfCancelled(Event payment, Optional<StoredEvent> ended, Delivery trigger) {
+    if (!(payment instanceof Event.PaymentAuthorized a) || ended.isEmpty() || !ended.get().ok()
+        || !(ended.get().envelope().data() instanceof Event.OrderCancelled cancelled)) {
+      return Future.succeededFuture();
+    }
+    return voiding.voidAnyCharge(a.orderId(), trigger, "charged after the order was cancelled: " + cancelled.reason());
   }
 
   private static String describe(Event outcome) {

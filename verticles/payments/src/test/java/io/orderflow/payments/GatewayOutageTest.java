@@ -133,7 +133,7 @@ class GatewayOutageTest {
 
   static String reserve(String token) throws Exception {
     String order = Ids.newOrderId();
-    bridge.kvPut(Topology.PAYMENT_TOKENS, order, token.getBytes(StandardCharsets.UTF_8)).await(5, TimeUnit.SECONDS);
+    io.orderflow.runtime.HandOffs.paymentToken(bridge, order, token);
     var data = new Event.StockReserved(order, List.of(new StockLine("sku-1", 1)), 1000, "EUR");
     bridge.publish(Envelope.of(data, Instant.now(), null, null)).await(5, TimeUnit.SECONDS);
     return order;

@@ -20,7 +20,7 @@ import io.orderflow.codecs.Subjects;
 import io.orderflow.payments.GatewayProxy.Fault;
 import io.orderflow.pspsim.PspSimVerticle;
 import io.orderflow.runtime.telemetry.Tracing;
-import io.orderflow.runtime.deadletter.DeadLetters;
+import io.orderflow.runtime.messaging.DeadLetters;
 import io.orderflow.runtime.messaging.JetStreamBridge;
 import io.orderflow.runtime.NatsServer;
 import io.orderflow.runtime.messaging.Provisioner;
@@ -134,7 +134,7 @@ class PaymentsServiceTest {
     String order = reserve(null).subject();
 
     assertThat(awaitPayment(order).data())
-        .isEqualTo(new Event.PaymentDeclined(order, "token_unavailable", TOTAL, "EUR"));
+        .isEqualTo(new Event.PaymentDeclined(order, Event.PaymentDeclined.TOKEN_EXPIRED, TOTAL, "EUR"));
     assertThat(proxy.requests(order)).isZero();
   }
 
@@ -214,7 +214,7 @@ class PaymentsServiceTest {
 
   static Envelope reserve(String order, String token) throws Exception {
     if (token != null) {
-      bridge.kvPut(Topology.PAYMENT_TOKENS, order, token.getBytes(StandardCharsets.UTF_8)).await(5, TimeUnit.SECONDS);
+      io.orderflow.runtime.HandOffs.paymentToken(bridge, order, token);
     }
     var data = new Event.StockReserved(order, List.of(new StockLine("sku-1", 2), new StockLine("sku-2", 1)), TOTAL, "EUR");
     Envelope reserved = Envelope.of(data, Instant.now(), TRACEPARENT, Ids.eventId(order, EventType.ORDER_PLACED));

@@ -54,7 +54,7 @@ final class ChargeRoutes {
     try {
       request = parse(body);
     } catch (InvalidChargeRequest e) {
-      return Problem.invalidRequest(e.getMessage())::send;
+      return (e.badToken() ? Problem.invalidPaymentToken(e.getMessage()) : Problem.invalidRequest(e.getMessage()))::send;
     }
     return reply(faults.honoursIdempotencyKey()
         ? processor.charge(key, request)
@@ -137,12 +137,12 @@ final class ChargeRoutes {
       decoded = null; // not JSON at all
     }
     if (!(decoded instanceof JsonObject json)) {
-      throw new InvalidChargeRequest("the body must be a JSON object");
+      throw new InvalidChargeRequest(null, "the body must be a JSON object");
     }
     // Jackson gives Integer or Long for integral numbers; decimals, strings and huge values are not amounts.
     Object amount = json.getValue("amountCents");
     if (!(amount instanceof Integer || amount instanceof Long)) {
-      throw new InvalidChargeRequest("amountCents must be a positive integer");
+      throw new InvalidChargeRequest("amountCents", "amountCents must be a positive integer");
     }
     return ChargeRequest.of(((Number) amount).longValue(), text(json, "currency"), text(json, "token"),
         text(json, "description"));
@@ -151,7 +151,7 @@ final class ChargeRoutes {
   private static String text(JsonObject json, String field) {
     Object value = json.getValue(field);
     if (value != null && !(value instanceof String)) {
-      throw new InvalidChargeRequest(field + " must be a string");
+      throw new InvalidChargeRequest(field, field + " must be a string");
     }
     return (String) value;
   }

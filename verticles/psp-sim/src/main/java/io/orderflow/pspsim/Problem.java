@@ -24,6 +24,11 @@ record Problem(String type, String title, int status, String detail) {
     return new Problem(TYPE_PREFIX + "invalid-request", "Invalid request", 400, detail);
   }
 
+  /** The payment token is malformed or unknown: the customer's input, not a decline and not the client's bug. */
+  static Problem invalidPaymentToken(String detail) {
+    return new Problem(TYPE_PREFIX + "invalid-payment-token", "Invalid payment token", 400, detail);
+  }
+
   static Problem idempotencyKeyReused(String key) {
     return new Problem(TYPE_PREFIX + "idempotency-key-reused", "Idempotency key reused", 409,
         "key '" + key + "' was first used with a different amountCents, currency or token");

@@ -144,8 +144,6 @@ class PspSimVerticleTest {
       "{\"amountCents\":2500,\"currency\":\"eur\",\"token\":\"tok_visa\"}",
       "{\"amountCents\":2500,\"currency\":\"EURO\",\"token\":\"tok_visa\"}",
       "{\"amountCents\":2500,\"currency\":978,\"token\":\"tok_visa\"}",
-      "{\"amountCents\":2500,\"currency\":\"EUR\"}",
-      "{\"amountCents\":2500,\"currency\":\"EUR\",\"token\":\"\"}",
       "{\"amountCents\":2500,\"currency\":\"EUR\",\"token\":\"tok_visa\",\"description\":42}",
   })
   void aMalformedBodyIs400ProblemAndChargesNothing(String body) throws Exception {
@@ -157,12 +155,28 @@ class PspSimVerticleTest {
     assertThat(ledger().getInteger("totalCharges")).isZero();
   }
 
-  @Test
-  void anUnknownTokenIs400UnknownTestToken() throws Exception {
-    HttpResponse<Buffer> response = charge("order-1", VISA_2500_EUR.copy().put("token", "tok_mastercard"));
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "{\"amountCents\":2500,\"currency\":\"EUR\"}",
+      "{\"amountCents\":2500,\"currency\":\"EUR\",\"token\":\"\"}",
+      "{\"amountCents\":2500,\"currency\":\"EUR\",\"token\":42}",
+  })
+  void aMissingOrMalformedTokenIs400InvalidPaymentToken(String body) throws Exception {
+    HttpResponse<Buffer> response = await(client.post("/v1/charges")
+        .putHeader("Idempotency-Key", "order-1").putHeader("Content-Type", "application/json")
+        .sendBuffer(Buffer.buffer(body)));
 
-    assertProblem(response, 400, "urn:orderflow:psp-sim:problem:invalid-request");
+    assertProblem(response, 400, "urn:orderflow:psp-sim:problem:invalid-payment-token");
+    assertThat(ledger().getInteger("totalCharges")).isZero();
+  }
+
+  @Test
+  void anUnknownTokenIs400InvalidPaymentTokenNotADecline() throws Exception {
+    HttpResponse<Buffer> response = charge("order-1", VISA_2500_EUR.copy().put("token", "tok_123_not_a_card"));
+
+    assertProblem(response, 400, "urn:orderflow:psp-sim:problem:invalid-payment-token");
     assertThat(response.bodyAsJsonObject().getString("detail")).contains("unknown test token");
+    assertThat(ledger().getInteger("totalCharges")).isZero();
   }
 
   @Test

@@ -4,15 +4,16 @@ import io.orderflow.runtime.http.Readiness;
 import io.orderflow.runtime.messaging.ConsumerRunner;
 import io.orderflow.runtime.messaging.EventHandler;
 import io.orderflow.runtime.messaging.JetStreamBridge;
-import io.orderflow.runtime.messaging.Lease;
+import io.orderflow.runtime.deadletter.DeadLetterDeliveries;
+import io.orderflow.runtime.deadletter.DeadLetterHandler;
 import io.orderflow.runtime.messaging.Topology;
 import io.orderflow.runtime.telemetry.ServiceTelemetry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -76,46 +77,50 @@ public final class ServiceContext {
     return readiness;
   }
 
-  /** Unique per service instance (process, service, random suffix): lease holders are named by it. */
+  /** Unique per service instance (process, service, random suffix): single writers name their blocks with it. */
   public String instanceId() {
     return instanceId;
   }
 
   /** Deploys a consumer runner on a worker context: JetStream handling never runs on an event loop. */
-  public Future<String> consume(Topology.ConsumerSpec spec, EventHandler handler) {
-    Future<String> d = vertx.deployVerticle(new ConsumerRunner(bridge, spec, ConsumerRunner.Options.from(settings), handler),
-        new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER));
-    lifecycle.consumer(d);
-    return d;
+  public Future<ConsumerRunner> consume(Topology.ConsumerSpec spec, EventHandler handler) {
+    return deploy(ConsumerRunner.forEvents(bridge, spec, ConsumerRunner.Options.from(settings), handler));
   }
 
-  /** Like {@link #consume}, but hands back the runner so the service can pause and resume it. */
-  public Future<ConsumerRunner> runner(Topology.ConsumerSpec spec, EventHandler handler) {
-    ConsumerRunner runner = new ConsumerRunner(bridge, spec, ConsumerRunner.Options.from(settings), handler);
-    Future<String> d = vertx.deployVerticle(runner, new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER));
-    lifecycle.consumer(d);
-    return d.map(id -> runner);
+  /** Follows a consumer of the DLQ stream, like {@link #consume} for events. */
+  public Future<ConsumerRunner> consumeDeadLetters(Topology.ConsumerSpec spec, DeadLetterHandler handler) {
+    return deploy(DeadLetterDeliveries.runner(bridge, spec, ConsumerRunner.Options.from(settings), handler));
   }
 
   /**
-   * Runs consumers only while this instance holds the named lease: the single-writer services. The lease
-   * is asked for only when {@code mayLead} says the instance is ready, and given up on shutdown after the
-   * consumers stopped, so a standby takes over at once.
+   * The single-writer services (inventory's ledger, audit's chain): their consumers are pinned
+   * ({@link Topology.ConsumerSpec#pinnedGroup}), so the server delivers to one instance at a time. An
+   * instance starts pulling only once {@code caughtUp} says it has folded its log, so it never writes from a
+   * stale state; until then it only serves reads. Returns at once; the consumers start in the background.
    */
-  public Future<Void> consumeWhileLeading(String leaseName, BooleanSupplier mayLead, List<Topology.ConsumerSpec> specs,
-                                          EventHandler handler) {
-    List<Future<String>> running = new ArrayList<>();
-    Lease lease = new Lease(bridge, leaseName, instanceId, mayLead, held -> {
-      if (held) {
-        for (var spec : specs) running.add(consume(spec, handler));
-      } else {
-        for (var d : running) d.compose(vertx::undeploy);
-        running.clear();
+  public Future<Void> consumeOnceCaughtUp(BooleanSupplier caughtUp, List<Topology.ConsumerSpec> specs, EventHandler handler) {
+    for (var spec : specs) {
+      if (!spec.pinned()) throw new IllegalArgumentException(spec.durable() + " is not a pinned (single-writer) consumer");
+    }
+    Promise<Void> ready = Promise.promise();
+    long timer = vertx.setPeriodic(0, 100, id -> {
+      if (caughtUp.getAsBoolean()) {
+        vertx.cancelTimer(id);
+        ready.tryComplete();
       }
     });
-    Future<String> deployed = vertx.deployVerticle(lease);
-    lifecycle.onStop(() -> deployed.compose(vertx::undeploy));
-    return deployed.mapEmpty();
+    lifecycle.onStop(() -> {
+      vertx.cancelTimer(timer);
+      return Future.succeededFuture();
+    });
+    ready.future().onSuccess(v -> specs.forEach(spec -> consume(spec, handler)));
+    return Future.succeededFuture();
+  }
+
+  private Future<ConsumerRunner> deploy(ConsumerRunner runner) {
+    Future<String> d = vertx.deployVerticle(runner, new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER));
+    lifecycle.consumer(d);
+    return d.map(id -> runner);
   }
 
   /** A step to run on shutdown, after the consumers stopped and before the remaining verticles stop. */

@@ -1,6 +1,6 @@
 package io.orderflow.runtime;
 
-import io.orderflow.runtime.deadletter.DeadLetters;
+import io.orderflow.runtime.messaging.DeadLetters;
 import io.orderflow.runtime.messaging.ConsumerRunner;
 import io.orderflow.runtime.messaging.EventHandler;
 import io.orderflow.runtime.messaging.JetStreamBridge;
@@ -30,6 +30,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+// The counting test runs first: a runner stopped by an earlier test still receives what its last pull
+// request asked for, NAKs it, and those redeliveries would show in the counts.
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class ConsumerRunnerTest {
   static NatsServer nats;
   static Connection nc;
@@ -61,6 +64,7 @@ class ConsumerRunnerTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Order(1)
   void handledEventsAreAckedAndPoisonGoesToTheDeadLetterQueue() throws Exception {
     var seen = new ConcurrentLinkedQueue<String>();
     var handledIn = new ConcurrentLinkedQueue<String>();
@@ -78,8 +82,12 @@ class ConsumerRunnerTest {
       return Future.succeededFuture();
     };
     long dlqBefore = nc.jetStreamManagement().getStreamInfo("DLQ").getStreamState().getMsgCount();
-    vertx.deployVerticle(new ConsumerRunner(bridge, Topology.NOTIFICATIONS_ENDED, ConsumerRunner.Options.from(SETTINGS), handler))
+    Map<String, Double> before = new java.util.HashMap<>();
+    for (String m : List.of("consumer.handling", "consumer.messages.processed", "consumer.messages.failed",
+        "consumer.messages.dead.lettered", "consumer.messages.redelivered")) before.put(m, count(m));
+    String runner = vertx.deployVerticle(ConsumerRunner.forEvents(bridge, Topology.NOTIFICATIONS_ENDED, ConsumerRunner.Options.from(SETTINGS), handler))
         .await(10, TimeUnit.SECONDS);
+    try {
 
     bridge.publish(Envelope.of(new Event.OrderConfirmed(good, "c-1", 100, "EUR"), Instant.now(), null, null)).await(5, TimeUnit.SECONDS);
     bridge.publish(Envelope.of(new Event.OrderConfirmed(bad, "c-1", 100, "EUR"), Instant.now(), null, null)).await(5, TimeUnit.SECONDS);
@@ -100,13 +108,12 @@ class ConsumerRunnerTest {
 
     // Counted per outcome: the bad event failed three times (the last one dead-lettered), the garbage was dead-lettered at once.
     // (recorded just after the ack: wait for them as for the broker's figures)
-    var meters = bridge.telemetry().meters();
     await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-      assertThat(meters.get("consumer.handling").tag("consumer", "notifications-ended").timer().count()).as("deliveries: 1 good, 3 bad, 1 garbage").isEqualTo(5);
-      assertThat(meters.get("consumer.messages.processed").tag("consumer", "notifications-ended").counter().count()).isEqualTo(1);
-      assertThat(meters.get("consumer.messages.failed").tag("consumer", "notifications-ended").counter().count()).isEqualTo(4);
-      assertThat(meters.get("consumer.messages.dead.lettered").tag("consumer", "notifications-ended").counter().count()).isEqualTo(2);
-      assertThat(meters.get("consumer.messages.redelivered").tag("consumer", "notifications-ended").counter().count()).isEqualTo(2);
+      assertThat(count("consumer.handling") - before.get("consumer.handling")).as("deliveries: 1 good, 3 bad, 1 garbage").isEqualTo(5);
+      assertThat(count("consumer.messages.processed") - before.get("consumer.messages.processed")).as("processed").isEqualTo(1);
+      assertThat(count("consumer.messages.failed") - before.get("consumer.messages.failed")).as("failed").isEqualTo(4);
+      assertThat(count("consumer.messages.dead.lettered") - before.get("consumer.messages.dead.lettered")).as("dead-lettered").isEqualTo(2);
+      assertThat(count("consumer.messages.redelivered") - before.get("consumer.messages.redelivered")).as("redelivered").isEqualTo(2);
     });
 
     // The handler saw the event in its own span, a child in the publisher's trace.
@@ -117,5 +124,81 @@ class ConsumerRunnerTest {
       assertThat(Tracing.traceId(tp)).isEqualTo(Tracing.traceId(publishedTraceparent)).isNotNull();
       assertThat(Tracing.spanId(tp)).isNotEqualTo(Tracing.spanId(publishedTraceparent));
     });
+    } finally {
+      vertx.undeploy(runner).await(20, TimeUnit.SECONDS);
+    }
+  }
+
+  /** A meter of notifications-ended so far (a timer's count, or a counter's). */
+  private static double count(String meter) {
+    var found = bridge.telemetry().meters().find(meter).tag("consumer", "notifications-ended");
+    if (found.timer() != null) return found.timer().count();
+    return found.counter() == null ? 0 : found.counter().count();
+  }
+
+  /**
+   * "An outage never counts as an attempt" holds across restarts: the message waits (RetryLater) through
+   * more deliveries than the attempts allowed, on a runner that is replaced halfway (a restart of every
+   * instance), then fails for real fewer times than allowed, then succeeds. Nothing is dead-lettered.
+   */
+  @Test
+  void anOutageThatSpansARestartIsNeverCountedAsAnAttempt() throws Exception {
+    String order = Ids.newOrderId();
+    var deliveries = new AtomicInteger();
+    var handled = new AtomicInteger();
+    EventHandler handler = d -> {
+      if (!d.event().subject().equals(order)) return Future.succeededFuture();
+      int n = deliveries.incrementAndGet();
+      if (n <= 8) return Future.failedFuture(new EventHandler.RetryLater("gateway down", 10));
+      if (n <= 10) return Future.failedFuture(new IllegalStateException("a real failure, attempt " + (n - 8)));
+      handled.incrementAndGet();
+      return Future.succeededFuture();
+    };
+    long dlqBefore = nc.jetStreamManagement().getStreamInfo("DLQ").getStreamState().getMsgCount();
+    var options = ConsumerRunner.Options.from(SETTINGS);
+    String first = vertx.deployVerticle(ConsumerRunner.forEvents(bridge, Topology.NOTIFICATIONS_ENDED, options, handler)).await(10, TimeUnit.SECONDS);
+    bridge.publish(Envelope.of(new Event.OrderConfirmed(order, "c-1", 100, "EUR"), Instant.now(), null, null)).await(5, TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(20)).until(() -> deliveries.get() >= 4);
+    vertx.undeploy(first).await(20, TimeUnit.SECONDS); // every instance restarts while the outage lasts
+    String second = vertx.deployVerticle(ConsumerRunner.forEvents(bridge, Topology.NOTIFICATIONS_ENDED, options, handler)).await(10, TimeUnit.SECONDS);
+
+    await().atMost(Duration.ofSeconds(40)).untilAsserted(() -> {
+      assertThat(handled.get()).isEqualTo(1);
+      assertThat(nc.jetStreamManagement().getConsumerInfo("ORDERS", "notifications-ended").getNumAckPending()).isZero();
+    });
+    assertThat(deliveries.get()).as("8 waits and 2 failures before it went through").isEqualTo(11);
+    assertThat(nc.jetStreamManagement().getStreamInfo("DLQ").getStreamState().getMsgCount()).isEqualTo(dlqBefore);
+    vertx.undeploy(second).await(20, TimeUnit.SECONDS);
+  }
+
+  /**
+   * A replay consumer's dead letter is identified by its own consumer and stream: a message at the same
+   * sequence number in REPLAY as a primary dead letter in ORDERS (within the duplicate window) is still
+   * stored, not dropped as a duplicate.
+   */
+  @Test
+  void aReplayConsumersDeadLetterNeverCollidesWithAPrimaryOne() throws Exception {
+    var jsm = nc.jetStreamManagement();
+    long dlqBefore = jsm.getStreamInfo("DLQ").getStreamState().getMsgCount();
+    var poison = "{not json".getBytes(StandardCharsets.UTF_8);
+    long primarySeq = bridge.publishRaw("orderflow.orders.ended.poison", new Headers(), poison, PublishOptions.builder().build())
+        .await(5, TimeUnit.SECONDS).getSeqno();
+    // Fill REPLAY (on a subject no consumer reads) so the next replay message takes the very same sequence number.
+    while (jsm.getStreamInfo("REPLAY").getStreamState().getLastSequence() < primarySeq - 1) {
+      bridge.publishRaw("orderflow.replay.nobody.filler", new Headers(), "x".getBytes(StandardCharsets.UTF_8), PublishOptions.builder().build())
+          .await(5, TimeUnit.SECONDS);
+    }
+    long replaySeq = bridge.publishRaw("orderflow.replay.notifications-ended.poison", new Headers(), poison, PublishOptions.builder().build())
+        .await(5, TimeUnit.SECONDS).getSeqno();
+    assertThat(replaySeq).isEqualTo(primarySeq);
+
+    String runner = vertx.deployVerticle(ConsumerRunner.forEvents(bridge, Topology.NOTIFICATIONS_ENDED, ConsumerRunner.Options.from(SETTINGS),
+        d -> Future.succeededFuture())).await(10, TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+        assertThat(jsm.getStreamInfo("DLQ").getStreamState().getMsgCount()).isEqualTo(dlqBefore + 2));
+    var fromReplay = jsm.getLastMessage("DLQ", "orderflow.dlq.notifications-ended-replay");
+    assertThat(fromReplay.getHeaders().getFirst(DeadLetters.STREAM)).isEqualTo("REPLAY");
+    assertThat(fromReplay.getHeaders().getFirst(DeadLetters.STREAM_SEQ)).isEqualTo(String.valueOf(replaySeq));
+    vertx.undeploy(runner).await(20, TimeUnit.SECONDS);
   }
 }

@@ -20,4 +20,14 @@ public record StockDecision(Optional<Event> event, String note, boolean unknownO
   static StockDecision unknown(String orderId) {
     return new StockDecision(Optional.empty(), "no reservation known for " + orderId, true);
   }
+
+  /**
+   * The order ended without a reservation (cancelled before stock was reserved, e.g. after a dead letter):
+   * a StockReleased without lines closes it in the ledger, so an OrderPlaced redelivered or replayed later
+   * finds it closed and reserves nothing. Only once the ledger has folded the whole stream.
+   */
+  public static StockDecision closeUnreserved(String orderId) {
+    return new StockDecision(Optional.of(new Event.StockReleased(orderId, java.util.List.of())),
+        "no reservation known for " + orderId + ": closed without one", false);
+  }
 }

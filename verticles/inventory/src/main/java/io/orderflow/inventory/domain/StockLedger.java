@@ -121,6 +121,8 @@ public final class StockLedger {
             s.available += l.quantity();
           }
           close(e.orderId(), State.RELEASED);
+        } else if (stateOf(e.orderId()).isEmpty()) {
+          close(e.orderId(), State.RELEASED); // closed without a reservation: nothing may reserve for it later
         }
       }
       default -> {

@@ -53,13 +53,15 @@ public final class MailTemplates {
     return switch (reason) {
       case OUT_OF_STOCK -> "some of the items are out of stock";
       case PAYMENT_DECLINED -> "the payment was declined";
+      case PAYMENT_INVALID -> "the payment details were not accepted";
+      case PAYMENT_TOKEN_EXPIRED -> "the payment could not be completed in time";
       case PROCESSING_FAILED -> "we could not process it";
     };
   }
 
   private static String consequence(CancelReason reason) {
     return switch (reason) {
-      case OUT_OF_STOCK, PAYMENT_DECLINED -> "You have not been charged.";
+      case OUT_OF_STOCK, PAYMENT_DECLINED, PAYMENT_INVALID, PAYMENT_TOKEN_EXPIRED -> "You have not been charged.";
       case PROCESSING_FAILED -> "If your card was charged, the charge has been voided.";
     };
   }

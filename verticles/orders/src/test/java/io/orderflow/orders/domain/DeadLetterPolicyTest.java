@@ -8,33 +8,17 @@ class DeadLetterPolicyTest {
   private static final String ORDER = "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b";
 
   @Test
-  void aFailureOnTheSagasPathCancelsTheOrderNamedByTheSubject() {
-    assertThat(DeadLetterPolicy.orderToCancel("inventory-orders", "orderflow.orders.placed." + ORDER)).contains(ORDER);
-    assertThat(DeadLetterPolicy.orderToCancel("payments-reserved", "orderflow.inventory.reserved." + ORDER)).contains(ORDER);
-    assertThat(DeadLetterPolicy.orderToCancel("orders-payments", "orderflow.payments.decided." + ORDER)).contains(ORDER);
-    assertThat(DeadLetterPolicy.orderToCancel("orders-rejected", "orderflow.inventory.rejected." + ORDER)).contains(ORDER);
-  }
-
-  @Test
-  void aReplayConsumerCountsAsTheConsumerItReplaysTo() {
-    assertThat(DeadLetterPolicy.orderToCancel("orders-payments-replay", "orderflow.replay.orders-payments." + ORDER)).contains(ORDER);
-    assertThat(DeadLetterPolicy.orderToCancel("audit-orders-replay", "orderflow.replay.audit-orders." + ORDER)).isEmpty();
-  }
-
-  @Test
-  void auditAndTheConsumersOfEndedOrdersNeverCancel() {
-    for (String consumer : new String[] {"audit-orders", "audit-inventory", "audit-payments", "audit-notifications",
-        "notifications-ended", "payments-ended"}) {
-      assertThat(DeadLetterPolicy.orderToCancel(consumer, "orderflow.orders.ended." + ORDER)).as(consumer).isEmpty();
-    }
+  void theOrderIsTheLastTokenOfTheFailedMessagesSubject() {
+    assertThat(DeadLetterPolicy.orderOf("orderflow.orders.placed." + ORDER)).contains(ORDER);
+    assertThat(DeadLetterPolicy.orderOf("orderflow.inventory.reserved." + ORDER)).contains(ORDER);
+    assertThat(DeadLetterPolicy.orderOf("orderflow.replay.orders-payments." + ORDER)).contains(ORDER);
   }
 
   @Test
   void aSubjectThatNamesNoOrderCancelsNothing() {
-    assertThat(DeadLetterPolicy.orderToCancel("inventory-orders", "orderflow.inventory.stock.SKU-1")).isEmpty();
-    assertThat(DeadLetterPolicy.orderToCancel("orders-payments", "orderflow.payments.decided.not-an-order")).isEmpty();
-    assertThat(DeadLetterPolicy.orderToCancel(null, "orderflow.payments.decided." + ORDER)).isEmpty();
-    assertThat(DeadLetterPolicy.orderToCancel("orders-payments", null)).isEmpty();
+    assertThat(DeadLetterPolicy.orderOf("orderflow.inventory.stock.SKU-1")).isEmpty();
+    assertThat(DeadLetterPolicy.orderOf("orderflow.payments.decided.not-an-order")).isEmpty();
+    assertThat(DeadLetterPolicy.orderOf(null)).isEmpty();
   }
 
   @Test

@@ -8,9 +8,6 @@ import io.orderflow.codecs.Event;
  * attempted again. There is no separate payments bucket, so no extra write per order.
  */
 public final class PaymentDecision {
-  /** The decline code when the token hand-off expired (or was erased) before the charge. */
-  public static final String TOKEN_UNAVAILABLE = "token_unavailable";
-
   private PaymentDecision() {}
 
   /** True when a stored event already decides the order's payment. */
@@ -24,12 +21,16 @@ public final class PaymentDecision {
       case ChargeResult.Authorized a ->
           new Event.PaymentAuthorized(reserved.orderId(), a.chargeId(), reserved.totalCents(), reserved.currency());
       case ChargeResult.Declined d -> declined(reserved, d.declineCode());
+      case ChargeResult.InvalidToken i -> declined(reserved, Event.PaymentDeclined.INVALID_PAYMENT);
     };
   }
 
-  /** No token to charge with: the order cannot be paid, so it is declined without calling the gateway. */
-  public static Event tokenUnavailable(Event.StockReserved reserved) {
-    return declined(reserved, TOKEN_UNAVAILABLE);
+  /**
+   * No token to charge with (its hand-off expired, or was erased) and no charge made: the order cannot be
+   * paid, so it ends without another gateway call.
+   */
+  public static Event tokenExpired(Event.StockReserved reserved) {
+    return declined(reserved, Event.PaymentDeclined.TOKEN_EXPIRED);
   }
 
   private static Event declined(Event.StockReserved reserved, String code) {

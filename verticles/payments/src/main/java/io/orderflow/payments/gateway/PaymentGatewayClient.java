@@ -19,13 +19,15 @@ import java.time.Duration;
 /**
  * The payment gateway's charge API ({@code POST /v1/charges}, Stripe-like). Every call carries
  * {@code Idempotency-Key: <orderId>}, so a call that timed out here but charged at the gateway is replayed,
- * not repeated, when it is retried. 201 is an authorization and 402 a decline (both results); anything
- * else is a {@link GatewayFailure}. This one method is the seam where the circuit breaker wraps the gateway.
+ * not repeated, when it is retried. 201 is an authorization, 402 a decline and a 4xx problem of type
+ * {@code …:invalid-payment-token} a refused token (all results); anything else is a {@link GatewayFailure}. This one method is the seam where the circuit breaker wraps the gateway.
  * Every call is a CLIENT span of the handling it belongs to, and carries its {@code traceparent} to the gateway.
  */
 public final class PaymentGatewayClient {
   public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
   static final String CHARGES_PATH = "/v1/charges";
+  /** The problem type (RFC 9457) of a refused payment token: malformed or unknown, a 4xx that is not a decline. */
+  static final String INVALID_TOKEN_TYPE = ":invalid-payment-token";
 
   static final int MAX_IN_FLIGHT = 32;
 
@@ -177,6 +179,10 @@ public final class PaymentGatewayClient {
     if (status == 402) {
       String code = json == null ? null : json.getString("declineCode");
       return Future.succeededFuture(new ChargeResult.Declined(code == null ? "declined" : code));
+    }
+    if (status >= 400 && status < 500 && json != null && String.valueOf(json.getString("type")).endsWith(INVALID_TOKEN_TYPE)) {
+      // The customer's token, not our request: the order ends, it is not retried or dead-lettered.
+      return Future.succeededFuture(new ChargeResult.InvalidToken(json.getString("detail", "invalid payment token")));
     }
     String detail = json == null ? "" : ": " + json.getString("detail", json.encode());
     return Future.failedFuture(GatewayFailure.rejected("gateway rejected the charge with " + status + detail, status));

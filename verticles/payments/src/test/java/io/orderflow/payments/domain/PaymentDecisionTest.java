@@ -25,9 +25,17 @@ class PaymentDecisionTest {
   }
 
   @Test
-  void aMissingTokenIsADeclineNamedTokenUnavailable() {
-    assertThat(PaymentDecision.tokenUnavailable(reserved))
-        .isEqualTo(new Event.PaymentDeclined(order, "token_unavailable", 4_200, "EUR"));
+  void anExpiredTokenIsADeclineThatEndsTheOrderPaymentTokenExpired() {
+    Event declined = PaymentDecision.tokenExpired(reserved);
+    assertThat(declined).isEqualTo(new Event.PaymentDeclined(order, "token_expired", 4_200, "EUR"));
+    assertThat(((Event.PaymentDeclined) declined).cancelReason()).isEqualTo(io.orderflow.codecs.CancelReason.PAYMENT_TOKEN_EXPIRED);
+  }
+
+  @Test
+  void aRefusedTokenIsADeclineThatEndsTheOrderPaymentInvalid() {
+    Event declined = PaymentDecision.outcome(reserved, new ChargeResult.InvalidToken("unknown test token"));
+    assertThat(declined).isEqualTo(new Event.PaymentDeclined(order, "invalid_payment", 4_200, "EUR"));
+    assertThat(((Event.PaymentDeclined) declined).cancelReason()).isEqualTo(io.orderflow.codecs.CancelReason.PAYMENT_INVALID);
   }
 
   @Test

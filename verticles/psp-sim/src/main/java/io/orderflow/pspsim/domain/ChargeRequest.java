@@ -17,16 +17,16 @@ public record ChargeRequest(long amountCents, String currency, TestToken token, 
   /** Validates raw parameters; throws {@link InvalidChargeRequest} naming the first rule broken. */
   public static ChargeRequest of(long amountCents, String currency, String token, String description) {
     if (amountCents <= 0) {
-      throw new InvalidChargeRequest("amountCents must be a positive integer");
+      throw new InvalidChargeRequest("amountCents", "amountCents must be a positive integer");
     }
     if (currency == null || !CURRENCY.matcher(currency).matches()) {
-      throw new InvalidChargeRequest("currency must be three uppercase letters (ISO 4217)");
+      throw new InvalidChargeRequest("currency", "currency must be three uppercase letters (ISO 4217)");
     }
     if (token == null || token.isBlank()) {
-      throw new InvalidChargeRequest("token must be a non-empty string");
+      throw new InvalidChargeRequest("token", "token must be a non-empty string");
     }
     TestToken testToken = TestToken.byCode(token)
-        .orElseThrow(() -> new InvalidChargeRequest("unknown test token; use one of " + TestToken.knownCodes()));
+        .orElseThrow(() -> new InvalidChargeRequest("token", "unknown test token; use one of " + TestToken.knownCodes()));
     return new ChargeRequest(amountCents, currency, testToken, description);
   }
 

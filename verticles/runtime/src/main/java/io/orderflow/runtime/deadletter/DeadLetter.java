@@ -1,5 +1,6 @@
 package io.orderflow.runtime.deadletter;
 
+import io.orderflow.runtime.messaging.DeadLetters;
 import io.orderflow.runtime.messaging.Topology;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nats.client.impl.Headers;

@@ -1,5 +1,6 @@
 package io.orderflow.runtime.deadletter;
 
+import io.orderflow.runtime.messaging.DeadLetters;
 import io.orderflow.runtime.http.Problem;
 import io.orderflow.runtime.messaging.JetStreamBridge;
 import io.orderflow.runtime.messaging.Topology;

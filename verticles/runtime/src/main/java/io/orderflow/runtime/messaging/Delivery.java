@@ -8,10 +8,21 @@ import io.orderflow.runtime.telemetry.LogContext;
  * One decoded event handed to a handler, with its exact bytes and how often the broker has delivered it.
  * The event's {@code traceparent} is the span of this delivery's handling, so what the handler publishes
  * continues the trace.
+ *
+ * @param replayed the DLQ admin sent it back (a replay consumer's delivery), possibly long after its order ended
  */
-public record Delivery(Envelope event, byte[] raw, long deliveredCount, long streamSequence) {
+public record Delivery(Envelope event, byte[] raw, long deliveredCount, long streamSequence, boolean replayed) {
+  public Delivery(Envelope event, byte[] raw, long deliveredCount, long streamSequence) {
+    this(event, raw, deliveredCount, streamSequence, false);
+  }
+
   public boolean redelivered() {
     return deliveredCount > 1;
+  }
+
+  /** Not the first time this event is handled here: redelivered, or replayed from the DLQ. */
+  public boolean seenBefore() {
+    return redelivered() || replayed;
   }
 
   /**

@@ -23,6 +23,7 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -89,6 +90,10 @@ public final class JetStreamBridge {
 
   /** Publishes with extra expectations (e.g. the last stream sequence, for optimistic concurrency). */
   public Future<PublishAck> publish(Envelope event, PublishOptions.Builder options) {
+    return publish(event, null, options);
+  }
+
+  private Future<PublishAck> publish(Envelope event, Headers extra, PublishOptions.Builder options) {
     Span span = telemetry.tracing().startProducer("send " + event.type().ceType(), event.traceparent());
     span.setAttribute(MessagingAttributes.SYSTEM, MessagingAttributes.NATS)
         .setAttribute(MessagingAttributes.OPERATION, "send")
@@ -97,7 +102,8 @@ public final class JetStreamBridge {
     if (event.orderId() != null) span.setAttribute(MessagingAttributes.ORDER_ID, event.orderId());
     String traceparent = Tracing.traceparent(span);
     Envelope traced = traceparent == null ? event : event.withTraceparent(traceparent);
-    Headers headers = new Headers().put(CONTENT_TYPE, Envelope.CONTENT_TYPE);
+    Headers headers = extra == null ? new Headers() : extra;
+    headers.put(CONTENT_TYPE, Envelope.CONTENT_TYPE);
     if (traced.traceparent() != null) headers.put(TRACEPARENT, traced.traceparent());
     Future<PublishAck> published;
     try {
@@ -159,17 +165,76 @@ public final class JetStreamBridge {
     }
   }
 
-  /** The last event on a subject of a stream (a direct lookup, no consumer), or empty. */
+  /**
+   * The last event on a subject of a stream, or empty. Read from the stream's leader ({@link #lastMessage}),
+   * so it sees every write acknowledged before the read: decisions rest on it.
+   */
   public Future<Optional<StoredEvent>> lastEvent(String stream, String subject) {
-    return blocking(() -> {
-      try {
-        MessageInfo mi = jsm.getLastMessage(stream, subject);
-        return Optional.of(new StoredEvent(mi.getSeq(), EventCodec.decode(mi.getData())));
-      } catch (JetStreamApiException e) {
-        if (e.getApiErrorCode() == NO_MESSAGE_FOUND) return Optional.empty();
-        throw e;
-      }
+    return lastMessage(stream, subject).map(found -> found.map(mi -> new StoredEvent(mi.getSeq(), EventCodec.decode(mi.getData()))));
+  }
+
+  /**
+   * The last message on a subject of a stream, or empty, asked of the stream's leader
+   * ({@code $JS.API.STREAM.MSG.GET}). A direct get ({@code allow_direct}) may be answered by a follower that
+   * has not applied the newest message yet: on three replicas a write acknowledged a moment ago can be
+   * missing there, so no decision (dedupe, "has this order ended", a hand-off) reads that way. The request
+   * is asynchronous: no worker thread waits for it.
+   */
+  public Future<Optional<MessageInfo>> lastMessage(String stream, String subject) {
+    if (!connected()) return disconnected();
+    byte[] body = ("{\"last_by_subj\":\"" + subject + "\"}").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    Future<Message> reply = fromStage(() -> connection.requestWithTimeout(LEADER_GET + stream, body, READ_TIMEOUT));
+    return reply.map(msg -> {
+      MessageInfo mi = new MessageInfo(msg, stream, false);
+      if (!mi.hasError()) return Optional.of(mi);
+      if (mi.getApiErrorCode() == NO_MESSAGE_FOUND) return Optional.<MessageInfo>empty();
+      throw new IllegalStateException("reading " + subject + " from " + stream + ": " + mi.getError(),
+          new JetStreamApiException(mi));
     });
+  }
+
+  private static final String LEADER_GET = "$JS.API.STREAM.MSG.GET.";
+  private static final java.time.Duration READ_TIMEOUT = java.time.Duration.ofSeconds(5);
+
+  /** A hand-off message stored next to an event in one atomic batch, gone after its TTL (per-message TTL). */
+  public record HandOff(String subject, byte[] value, java.time.Duration ttl) {}
+
+  /**
+   * Publishes an event together with hand-off messages as one atomic batch (nats-server 2.12): either all of
+   * them are stored, with the event last, or none. The hand-offs go out without waiting (the server checks
+   * the batch's sequence numbers and answers the commit only), so the batch costs one round trip. The event
+   * carries its id as {@code Nats-Msg-Id}; a batch repeated within the duplicate window fails with
+   * {@link #isDuplicateBatch}, as do the {@code options}' expectations when they do not hold.
+   */
+  public Future<PublishAck> publishAtomically(Envelope event, List<HandOff> handOffs, PublishOptions.Builder options) {
+    if (!connected()) return disconnected();
+    String batch = java.util.UUID.randomUUID().toString();
+    int n = 0;
+    try {
+      for (HandOff h : handOffs) {
+        Headers headers = new Headers().put(BATCH_ID, batch).put(BATCH_SEQUENCE, String.valueOf(++n))
+            .put(MSG_TTL, h.ttl().toSeconds() + "s");
+        connection.publish(NatsMessage.builder().subject(h.subject()).headers(headers).data(h.value()).build());
+      }
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    Headers commit = new Headers().put(BATCH_ID, batch).put(BATCH_SEQUENCE, String.valueOf(n + 1)).put(BATCH_COMMIT, "1");
+    return publish(event, commit, options);
+  }
+
+  private static final String BATCH_ID = "Nats-Batch-Id";
+  private static final String BATCH_SEQUENCE = "Nats-Batch-Sequence";
+  private static final String BATCH_COMMIT = "Nats-Batch-Commit";
+  private static final String MSG_TTL = "Nats-TTL";
+  private static final int DUPLICATE_IN_BATCH = 10201;
+
+  /** True when an atomic batch was refused because its event's id was stored within the duplicate window. */
+  public static boolean isDuplicateBatch(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof JetStreamApiException e && e.getApiErrorCode() == DUPLICATE_IN_BATCH) return true;
+    }
+    return false;
   }
 
   /** The message at a stream sequence, or empty when there is none (deleted or beyond the end). */

@@ -9,6 +9,7 @@ import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.DiscardPolicy;
+import io.nats.client.api.PriorityPolicy;
 import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.RetentionPolicy;
 import io.nats.client.api.StorageType;
@@ -29,12 +30,14 @@ public final class Provisioner {
   /**
    * How consumers behave; see the README's consumer table for why these values. MaxDeliver is unlimited
    * (-1) by default: the application dead-letters real failures itself, and an outage, however long,
-   * must never make the server drop a message.
+   * must never make the server drop a message. {@code pinTimeout}: how long a pinned (single-writer)
+   * instance may stay silent before the server pins another.
    */
-  public record ConsumerSettings(Duration ackWait, int maxDeliver, int maxAckPending) {
+  public record ConsumerSettings(Duration ackWait, int maxDeliver, int maxAckPending, Duration pinTimeout) {
     public static ConsumerSettings from(Settings s) {
       return new ConsumerSettings(s.duration("consumer.ack-wait", Duration.ofSeconds(30)),
-          s.integer("consumer.max-deliver", -1), s.integer("consumer.max-ack-pending", 1000));
+          s.integer("consumer.max-deliver", -1), s.integer("consumer.max-ack-pending", 1000),
+          s.duration("consumer.pin-timeout", Duration.ofSeconds(10)));
     }
   }
 
@@ -62,17 +65,21 @@ public final class Provisioner {
           .retentionPolicy(RetentionPolicy.Limits).discardPolicy(DiscardPolicy.Old)
           .duplicateWindow(duplicateWindow)
           .allowDirect(true)
+          .allowMessageTtl(s.handOffs()).allowAtomicPublish(s.handOffs())
           .denyDelete(s.immutable()).denyPurge(s.immutable())
           .build();
       if (exists(() -> jsm.getStreamInfo(s.name()))) jsm.updateStream(cfg);
       else jsm.addStream(cfg);
     }
     for (Topology.ConsumerSpec c : Topology.CONSUMERS) {
-      jsm.addOrUpdateConsumer(c.stream(), ConsumerConfiguration.builder()
-          .durable(c.durable()).filterSubject(c.filter())
+      ConsumerConfiguration.Builder cfg = ConsumerConfiguration.builder()
+          .durable(c.durable()).filterSubjects(c.filters())
           .ackPolicy(AckPolicy.Explicit).deliverPolicy(DeliverPolicy.All)
-          .ackWait(consumers.ackWait()).maxDeliver(consumers.maxDeliver()).maxAckPending(consumers.maxAckPending())
-          .build());
+          .ackWait(consumers.ackWait()).maxDeliver(consumers.maxDeliver()).maxAckPending(consumers.maxAckPending());
+      if (c.pinned()) {
+        cfg.priorityPolicy(PriorityPolicy.PinnedClient).priorityGroups(c.pinnedGroup()).priorityTimeout(consumers.pinTimeout());
+      }
+      jsm.addOrUpdateConsumer(c.stream(), cfg.build());
     }
     KeyValueManagement kvm = nc.keyValueManagement();
     for (Topology.BucketSpec b : Topology.BUCKETS) {

@@ -11,13 +11,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Folds a whole stream, from its first message and then as it grows, on one Vert.x context (a jnats
  * ordered consumer: no durable state, restarts itself on gaps). This is how a single-writer service keeps
- * the log it writes to in memory: every instance folds the same log, so any of them can take over. A
- * watchdog restarts the tail from the next sequence when the stream has grown but nothing arrived for a
- * while (an ordered consumer can stall when the node serving it is lost).
+ * the log it writes to in memory: every instance folds the same log, so any of them can take over. The
+ * {@link StallWatchdog} restarts the tail from the next sequence when the stream has grown but nothing
+ * arrived for a while (an ordered consumer can stall when the node serving it is lost).
  */
 public final class StreamTail {
   private static final Logger LOG = LoggerFactory.getLogger(StreamTail.class);
-  private static final long WATCHDOG_MILLIS = 5_000;
+  private static final java.time.Duration QUIET = java.time.Duration.ofSeconds(5);
 
   /** Receives every stored message in stream order, on the given context. */
   @FunctionalInterface
@@ -32,8 +32,7 @@ public final class StreamTail {
   private MessageConsumer consumer;
   private long lastSequenceAtStart = Long.MAX_VALUE;
   private long lastSeen;
-  private long lastArrival = System.currentTimeMillis();
-  private long timer = -1;
+  private StallWatchdog watchdog;
   private boolean stopped;
 
   public StreamTail(JetStreamBridge bridge, String stream) {
@@ -47,7 +46,10 @@ public final class StreamTail {
     return bridge.blocking(() -> {
       lastSequenceAtStart = bridge.management().getStreamInfo(stream).getStreamState().getLastSequence();
       return null;
-    }).compose(v -> subscribe(1)).onSuccess(v -> timer = context.owner().setPeriodic(WATCHDOG_MILLIS, id -> watchdog()));
+    }).compose(v -> subscribe(1)).onSuccess(v -> {
+      watchdog = new StallWatchdog(context.owner(), QUIET, () -> !stopped, this::grownSinceLastSeen, this::resubscribe);
+      watchdog.start();
+    });
   }
 
   /** The stream's last sequence when folding began: a fold that reached it has replayed the history. */
@@ -57,7 +59,7 @@ public final class StreamTail {
 
   public Future<Void> stop() {
     stopped = true;
-    if (timer >= 0) context.owner().cancelTimer(timer);
+    if (watchdog != null) watchdog.stop();
     return unsubscribe();
   }
 
@@ -80,19 +82,21 @@ public final class StreamTail {
   }
 
   private void deliver(long seq, byte[] data) {
-    lastArrival = System.currentTimeMillis();
+    if (watchdog != null) watchdog.touch();
     if (seq <= lastSeen) return; // a restarted tail may repeat what was folded already
     lastSeen = seq;
     fold.accept(seq, data);
   }
 
-  private void watchdog() {
-    if (stopped || System.currentTimeMillis() - lastArrival < WATCHDOG_MILLIS) return;
-    bridge.blocking(() -> bridge.management().getStreamInfo(stream).getStreamState().getLastSequence()).onSuccess(last -> {
-      if (stopped || last <= lastSeen || System.currentTimeMillis() - lastArrival < WATCHDOG_MILLIS) return;
-      LOG.warn("{} tail stalled at {} of {}: restarting it", stream, lastSeen, last);
-      lastArrival = System.currentTimeMillis();
-      unsubscribe().onComplete(ar -> subscribe(lastSeen + 1));
+  private Future<Boolean> grownSinceLastSeen() {
+    return bridge.blocking(() -> bridge.management().getStreamInfo(stream).getStreamState().getLastSequence()).map(last -> {
+      if (last > lastSeen) LOG.warn("{} tail stalled at {} of {}: restarting it", stream, lastSeen, last);
+      return last > lastSeen;
     });
+  }
+
+  private void resubscribe() {
+    if (stopped) return;
+    unsubscribe().onComplete(ar -> subscribe(lastSeen + 1));
   }
 }

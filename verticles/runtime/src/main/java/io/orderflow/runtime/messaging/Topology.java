@@ -3,6 +3,7 @@ package io.orderflow.runtime.messaging;
 import io.orderflow.codecs.Subjects;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Every stream, consumer and key-value bucket of orderflow, named once. {@link Provisioner} creates them;
@@ -11,9 +12,46 @@ import java.util.List;
 public final class Topology {
   private Topology() {}
 
-  public record StreamSpec(String name, String subjects, boolean immutable) {}
+  /**
+   * @param immutable deny delete and purge (the audit log)
+   * @param handOffs the stream also holds short-lived hand-off messages: per-message TTL (Nats-TTL) and atomic
+   *     batches, so an order and its hand-offs are stored together or not at all
+   */
+  public record StreamSpec(String name, List<String> subjects, boolean immutable, boolean handOffs) {
+    StreamSpec(String name, String subject) {
+      this(name, List.of(subject), false, false);
+    }
+  }
 
-  public record ConsumerSpec(String stream, String durable, String filter) {}
+  /**
+   * A durable pull consumer.
+   *
+   * @param filters its filter subjects (several are one consumer since nats-server 2.10)
+   * @param pinnedGroup when set, a priority group with the pinned-client policy: the server delivers to one
+   *     instance at a time (a single writer) and pins another when that one stops pulling
+   */
+  public record ConsumerSpec(String stream, String durable, List<String> filters, String pinnedGroup) {
+    public ConsumerSpec {
+      filters = List.copyOf(filters);
+    }
+
+    ConsumerSpec(String stream, String durable, String filter) {
+      this(stream, durable, List.of(filter), null);
+    }
+
+    /** The filters for a log line. */
+    public String filter() {
+      return String.join(",", filters);
+    }
+
+    public boolean pinned() {
+      return pinnedGroup != null;
+    }
+
+    ConsumerSpec pinnedTo(String group) {
+      return new ConsumerSpec(stream, durable, filters, group);
+    }
+  }
 
   /** {@code ttl} zero means entries never expire. */
   public record BucketSpec(String name, Duration ttl, String purpose) {}
@@ -29,39 +67,51 @@ public final class Topology {
   /** Operational events (circuit-breaker transitions), not part of any order. */
   public static final String SYSTEM = "SYSTEM";
   public static final String REPLAY_PREFIX = "orderflow.replay";
+  /** The priority group of the single-writer consumers (inventory's ledger, audit's chain). */
+  public static final String WRITER_GROUP = "writer";
 
+  /**
+   * ORDERS also carries the hand-offs of an order's payment token and email ({@link Subjects#HANDOFF_PREFIX}):
+   * they are written in one atomic batch with OrderPlaced and expire by per-message TTL. No consumer's filter
+   * matches them; only payments and notifications read them, by subject.
+   */
   public static final List<StreamSpec> STREAMS = List.of(
-      new StreamSpec(ORDERS, "orderflow.orders.>", false),
-      new StreamSpec(INVENTORY, "orderflow.inventory.>", false),
-      new StreamSpec(PAYMENTS, "orderflow.payments.>", false),
-      new StreamSpec(NOTIFICATIONS, "orderflow.notifications.>", false),
-      new StreamSpec(AUDIT, "orderflow.audit.>", true),
-      new StreamSpec(DLQ, Subjects.DLQ + ".>", false),
-      new StreamSpec(REPLAY, REPLAY_PREFIX + ".>", false),
-      new StreamSpec(SYSTEM, "orderflow.system.>", false));
+      new StreamSpec(ORDERS, List.of("orderflow.orders.>", Subjects.HANDOFF_PREFIX + ".>"), false, true),
+      new StreamSpec(INVENTORY, "orderflow.inventory.>"),
+      new StreamSpec(PAYMENTS, "orderflow.payments.>"),
+      new StreamSpec(NOTIFICATIONS, "orderflow.notifications.>"),
+      new StreamSpec(AUDIT, List.of("orderflow.audit.>"), true, false),
+      new StreamSpec(DLQ, Subjects.DLQ + ".>"),
+      new StreamSpec(REPLAY, REPLAY_PREFIX + ".>"),
+      new StreamSpec(SYSTEM, "orderflow.system.>"));
 
-  // Consumers: one filter subject each (nats-server 2.9), so the subject layout in Subjects serves them.
-  public static final ConsumerSpec INVENTORY_ORDERS = new ConsumerSpec(ORDERS, "inventory-orders", "orderflow.orders.>");
+  /** Inventory's ledger: one writer at a time, pinned by the server; its writes still carry the sequence fence. */
+  public static final ConsumerSpec INVENTORY_ORDERS = new ConsumerSpec(ORDERS, "inventory-orders", "orderflow.orders.>").pinnedTo(WRITER_GROUP);
   public static final ConsumerSpec PAYMENTS_RESERVED = new ConsumerSpec(INVENTORY, "payments-reserved", Subjects.INVENTORY_RESERVED + ".>");
   public static final ConsumerSpec ORDERS_REJECTED = new ConsumerSpec(INVENTORY, "orders-rejected", Subjects.INVENTORY_REJECTED + ".>");
   public static final ConsumerSpec ORDERS_PAYMENTS = new ConsumerSpec(PAYMENTS, "orders-payments", Subjects.PAYMENTS + ".>");
-  /** Payments voids the charge of an order cancelled after payment. */
+  /** Payments voids the charge of an order that ended CANCELLED. */
   public static final ConsumerSpec PAYMENTS_ENDED = new ConsumerSpec(ORDERS, "payments-ended", Subjects.ORDERS_ENDED + ".>");
-  /** Orders ends an order whose event was dead-lettered (raw messages: the runner does not decode them). */
-  public static final ConsumerSpec ORDERS_DLQ = new ConsumerSpec(DLQ, "orders-dlq", Subjects.DLQ + ".>");
   public static final ConsumerSpec NOTIFICATIONS_ENDED = new ConsumerSpec(ORDERS, "notifications-ended", Subjects.ORDERS_ENDED + ".>");
-  public static final ConsumerSpec AUDIT_ORDERS = new ConsumerSpec(ORDERS, "audit-orders", "orderflow.orders.>");
-  public static final ConsumerSpec AUDIT_INVENTORY = new ConsumerSpec(INVENTORY, "audit-inventory", "orderflow.inventory.>");
-  public static final ConsumerSpec AUDIT_PAYMENTS = new ConsumerSpec(PAYMENTS, "audit-payments", "orderflow.payments.>");
-  public static final ConsumerSpec AUDIT_NOTIFICATIONS = new ConsumerSpec(NOTIFICATIONS, "audit-notifications", "orderflow.notifications.>");
+  public static final ConsumerSpec AUDIT_ORDERS = new ConsumerSpec(ORDERS, "audit-orders", "orderflow.orders.>").pinnedTo(WRITER_GROUP);
+  public static final ConsumerSpec AUDIT_INVENTORY = new ConsumerSpec(INVENTORY, "audit-inventory", "orderflow.inventory.>").pinnedTo(WRITER_GROUP);
+  public static final ConsumerSpec AUDIT_PAYMENTS = new ConsumerSpec(PAYMENTS, "audit-payments", "orderflow.payments.>").pinnedTo(WRITER_GROUP);
+  public static final ConsumerSpec AUDIT_NOTIFICATIONS = new ConsumerSpec(NOTIFICATIONS, "audit-notifications", "orderflow.notifications.>").pinnedTo(WRITER_GROUP);
 
   /** The consumers that handle order events; each also has a replay consumer ({@link #replayOf}). */
   public static final List<ConsumerSpec> EVENT_CONSUMERS = List.of(INVENTORY_ORDERS, PAYMENTS_RESERVED, PAYMENTS_ENDED,
       ORDERS_REJECTED, ORDERS_PAYMENTS, NOTIFICATIONS_ENDED, AUDIT_ORDERS, AUDIT_INVENTORY, AUDIT_PAYMENTS, AUDIT_NOTIFICATIONS);
 
+  /**
+   * The consumers on the saga's path: a dead letter of theirs (or of their replay consumers) ends its order
+   * CANCELLED / PROCESSING_FAILED. Auditing and the consumers of ended orders fail after the outcome is
+   * decided; cancelling then would contradict it.
+   */
+  public static final List<ConsumerSpec> SAGA_CONSUMERS = List.of(INVENTORY_ORDERS, PAYMENTS_RESERVED, ORDERS_REJECTED, ORDERS_PAYMENTS);
+
   /** The replay consumer of an event consumer: it receives only what the DLQ admin replays to that consumer. */
   public static ConsumerSpec replayOf(ConsumerSpec spec) {
-    return new ConsumerSpec(REPLAY, spec.durable() + "-replay", REPLAY_PREFIX + "." + spec.durable() + ".>");
+    return new ConsumerSpec(REPLAY, spec.durable() + "-replay", List.of(REPLAY_PREFIX + "." + spec.durable() + ".>"), spec.pinnedGroup());
   }
 
   /** The subject a dead letter of {@code spec} is replayed on. */
@@ -69,17 +119,33 @@ public final class Topology {
     return REPLAY_PREFIX + "." + spec.durable() + "." + Subjects.lastToken(originalSubject);
   }
 
-  public static final List<ConsumerSpec> CONSUMERS = java.util.stream.Stream.concat(EVENT_CONSUMERS.stream(),
-      java.util.stream.Stream.concat(EVENT_CONSUMERS.stream().map(Topology::replayOf), java.util.stream.Stream.of(ORDERS_DLQ))).toList();
+  /** The DLQ subject of a consumer's dead letters. */
+  public static String deadLetterSubject(ConsumerSpec spec) {
+    return Subjects.DLQ + "." + spec.durable();
+  }
+
+  /**
+   * Orders ends the order of a dead letter. Its filters are exactly the saga consumers' dead-letter subjects
+   * (a multi-filter consumer), so no other dead letter is delivered to it.
+   */
+  public static final ConsumerSpec ORDERS_DLQ = new ConsumerSpec(DLQ, "orders-dlq",
+      SAGA_CONSUMERS.stream().flatMap(c -> Stream.of(c, replayOf(c))).map(Topology::deadLetterSubject).toList(), null);
+
+  public static final List<ConsumerSpec> CONSUMERS = Stream.concat(EVENT_CONSUMERS.stream(),
+      Stream.concat(EVENT_CONSUMERS.stream().map(Topology::replayOf), Stream.of(ORDERS_DLQ))).toList();
 
   public static final BucketSpec CATALOG = new BucketSpec("CATALOG", Duration.ZERO, "inventory's published catalog (sku -> price, active), read by orders");
   public static final BucketSpec ORDERS_VIEW = new BucketSpec("ORDERS_VIEW", Duration.ZERO, "orders' projection, key <customerId>.<orderId>");
-  public static final BucketSpec PAYMENT_TOKENS = new BucketSpec("PAYMENT_TOKENS", Duration.ofHours(24), "orders -> payments hand-off of payment tokens");
-  public static final BucketSpec CONTACTS = new BucketSpec("CONTACTS", Duration.ofDays(30), "orders -> notifications hand-off of email addresses");
-  public static final BucketSpec LEASES = new BucketSpec("LEASES", Duration.ofSeconds(10), "single-writer leases (inventory ledger, audit chain)");
   public static final BucketSpec AUDIT_CHECKPOINT = new BucketSpec("AUDIT_CHECKPOINT", Duration.ZERO, "audit chain checkpoints for verification");
+  /**
+   * How often a consumer's handler really failed on a message (an outage is never counted), key
+   * {@code <durable>.<stream sequence>}: shared by every instance and kept across restarts, so a message is
+   * dead-lettered after its configured attempts whoever tried it. Written only when a handler fails.
+   */
+  public static final BucketSpec FAILED_ATTEMPTS = new BucketSpec("FAILED_ATTEMPTS", Duration.ofDays(7),
+      "per consumer and message: handler failures so far (outages not counted)");
 
-  public static final List<BucketSpec> BUCKETS = List.of(CATALOG, ORDERS_VIEW, PAYMENT_TOKENS, CONTACTS, LEASES, AUDIT_CHECKPOINT);
+  public static final List<BucketSpec> BUCKETS = List.of(CATALOG, ORDERS_VIEW, AUDIT_CHECKPOINT, FAILED_ATTEMPTS);
 
   /** The stream that backs a key-value bucket. */
   public static String kvStream(BucketSpec bucket) {

@@ -6,7 +6,7 @@ import io.orderflow.codecs.Envelope;
 import io.orderflow.codecs.Event;
 import io.orderflow.orders.domain.DeadLetterPolicy;
 import io.orderflow.runtime.deadletter.DeadLetter;
-import io.orderflow.runtime.deadletter.DeadLetterFollower;
+import io.orderflow.runtime.deadletter.DeadLetterHandler;
 import io.orderflow.runtime.messaging.Topology;
 import io.orderflow.runtime.telemetry.LogContext;
 import io.vertx.core.Future;
@@ -16,23 +16,23 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Ends an order whose event was dead-lettered on the saga's path: CANCELLED / PROCESSING_FAILED, so
- * inventory releases its stock and payments voids a charge. Dead letters that are not about an order, come
- * from a consumer whose failure must not cancel ({@link DeadLetterPolicy}), or whose order already ended
- * (or was never placed) change nothing.
+ * inventory releases its stock and payments voids a charge. Only the saga consumers' dead letters reach
+ * it (the {@link Topology#ORDERS_DLQ} consumer filters them on the server). Dead letters that are not about
+ * an order, or whose order already ended (or was never placed), change nothing.
  */
-final class DeadLetterHandler implements DeadLetterFollower.Handler {
-  private static final Logger LOG = LoggerFactory.getLogger(DeadLetterHandler.class);
+final class DeadLetteredOrders implements DeadLetterHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(DeadLetteredOrders.class);
 
   private final OrderEnding ending;
 
-  DeadLetterHandler(OrderEnding ending) {
+  DeadLetteredOrders(OrderEnding ending) {
     this.ending = ending;
   }
 
   @Override
   public Future<Void> handle(DeadLetter letter, String traceparent) {
     String consumer = letter.eventConsumer().map(Topology.ConsumerSpec::durable).orElse(letter.consumer());
-    Optional<String> orderId = DeadLetterPolicy.orderToCancel(consumer, letter.subject());
+    Optional<String> orderId = DeadLetterPolicy.orderOf(letter.subject());
     if (orderId.isEmpty()) return Future.succeededFuture();
     Optional<Envelope> failed = letter.event();
     // Caused by the event that failed, on the delivery it was given up after: the timeline shows how often it was tried.

@@ -1,7 +1,5 @@
-package io.orderflow.runtime.deadletter;
+package io.orderflow.runtime.messaging;
 
-import io.orderflow.runtime.messaging.JetStreamBridge;
-import io.orderflow.runtime.messaging.Topology;
 import io.nats.client.Message;
 import io.nats.client.PublishOptions;
 import io.nats.client.api.PublishAck;
@@ -29,6 +27,12 @@ public final class DeadLetters {
     this.bridge = bridge;
   }
 
+  /**
+   * Dead-letters {@code msg}, which {@code consumer} (an event consumer or a replay consumer) failed. The
+   * dead letter's {@code Nats-Msg-Id} names that consumer, its stream and the message's sequence there, so a
+   * retried dead-lettering is deduplicated and two different messages never share an id (a replay
+   * consumer's sequence is one of the REPLAY stream, not of the event stream).
+   */
   public Future<PublishAck> deadLetter(Topology.ConsumerSpec consumer, Message msg, String error) {
     Headers h = new Headers();
     if (msg.getHeaders() != null) {
@@ -46,9 +50,13 @@ public final class DeadLetters {
         .put(STREAM, consumer.stream())
         .put(STREAM_SEQ, String.valueOf(seq))
         .put(SUBJECT, msg.getSubject());
-    String subject = Subjects.DLQ + "." + consumer.durable();
-    return bridge.publishRaw(subject, h, msg.getData(),
-        PublishOptions.builder().messageId("dlq-" + consumer.durable() + "-" + seq).build());
+    return bridge.publishRaw(Topology.deadLetterSubject(consumer), h, msg.getData(),
+        PublishOptions.builder().messageId(messageId(consumer, seq)).build());
+  }
+
+  /** The dead letter's id: unique per consumer, stream and stream sequence. */
+  static String messageId(Topology.ConsumerSpec consumer, long seq) {
+    return "dlq-" + consumer.durable() + "-" + consumer.stream() + "-" + seq;
   }
 
   /** Header values are printable ASCII; an error may quote the poison's own bytes. Bounded. */
