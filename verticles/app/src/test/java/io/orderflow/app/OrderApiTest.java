@@ -113,6 +113,36 @@ class OrderApiTest {
         .isNotEqualTo(first.bodyAsJsonObject().getString("orderId"));
   }
 
+  /**
+   * A keyed request that failed (the broker refused its order: 503) leaves nothing behind: neither its
+   * order nor its token and email hand-offs, so a corrected retry with the same key is a new request, not a
+   * conflict, and the stored order carries the corrected token.
+   */
+  @Test
+  void aKeyWhoseOrderWasNeverAcceptedIsFreeForACorrectedRetry() throws Exception {
+    var jsm = p.nc.jetStreamManagement();
+    var config = jsm.getStreamInfo("ORDERS").getConfiguration();
+    // The stream takes no OrderPlaced for a moment (as when its leader is lost): the first attempt fails.
+    jsm.updateStream(io.nats.client.api.StreamConfiguration.builder(config)
+        .subjects(config.getSubjects().stream().map(s -> s.equals("orderflow.orders.>") ? "orderflow.orders.ended.>" : s).toList()).build());
+    HttpResponse<Buffer> failed;
+    try {
+      failed = p.call(HttpMethod.POST, api, "/orders", Orders.order("c-retry", "tok_typo", "SKU-1", 1), Map.of("Idempotency-Key", "retry-1"));
+    } finally {
+      jsm.updateStream(config);
+    }
+    assertThat(failed.statusCode()).as(failed.bodyAsString()).isEqualTo(503);
+
+    var corrected = p.call(HttpMethod.POST, api, "/orders", Orders.order("c-retry", "tok_visa", "SKU-1", 1), Map.of("Idempotency-Key", "retry-1"));
+
+    assertThat(corrected.statusCode()).as(corrected.bodyAsString()).isEqualTo(202);
+    String id = corrected.bodyAsJsonObject().getString("orderId");
+    var token = jsm.getLastMessage("ORDERS", io.orderflow.codecs.Subjects.HANDOFF_PAYMENT_TOKEN + "." + id);
+    assertThat(new String(token.getData(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("tok_visa");
+    var again = p.call(HttpMethod.POST, api, "/orders", Orders.order("c-retry", "tok_visa", "SKU-1", 1), Map.of("Idempotency-Key", "retry-1"));
+    assertThat(again.bodyAsJsonObject().getString("orderId")).as("the key now stands for that order").isEqualTo(id);
+  }
+
   private String place(String customer) {
     HttpResponse<Buffer> r = p.call(HttpMethod.POST, api, "/orders", Orders.order(customer, "tok_visa", "SKU-1", 1), Map.of());
     assertThat(r.statusCode()).isEqualTo(202);

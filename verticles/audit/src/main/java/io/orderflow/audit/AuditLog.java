@@ -44,11 +44,14 @@ public final class AuditLog extends VerticleBase {
   private boolean writing;
   private long entriesSinceCheckpoint;
   private final long lingerMillis;
+  private final long causeWaitMillis;
   private long lingerTimer = -1;
   private int failures;
 
-  public AuditLog(JetStreamBridge bridge, String writerId, long checkpointEvery, long lingerMillis) {
+  /** {@code causeWaitMillis}: the longest wait between two looks for an event's cause. */
+  public AuditLog(JetStreamBridge bridge, String writerId, long checkpointEvery, long lingerMillis, long causeWaitMillis) {
     this.lingerMillis = Math.max(1, lingerMillis);
+    this.causeWaitMillis = Math.max(1, causeWaitMillis);
     this.bridge = bridge;
     this.tail = new StreamTail(bridge, Topology.AUDIT);
     this.writerId = writerId;
@@ -93,7 +96,7 @@ public final class AuditLog extends VerticleBase {
       boolean causeKnown = causationId == null || state.logged(subject, causationId) || pending.containsKey(causationId);
       if (!causeKnown) {
         // Back off with each delivery: a cause stuck behind a long backlog must not turn into a redelivery storm.
-        done.fail(new EventHandler.RetryLater("cause " + causationId + " not audited yet", Math.min(5_000, 100L * deliveries)));
+        done.fail(new EventHandler.RetryLater("cause " + causationId + " not audited yet", Math.min(causeWaitMillis, 100L * deliveries)));
         return;
       }
       List<Promise<Void>> waiting = new ArrayList<>(1);

@@ -25,7 +25,8 @@ public final class AuditService implements OrderflowService {
     ctx.requires(List.of(Topology.AUDIT, Topology.ORDERS, Topology.INVENTORY, Topology.PAYMENTS, Topology.NOTIFICATIONS),
         SOURCES, List.of(Topology.AUDIT_CHECKPOINT));
     var log = new AuditLog(ctx.bridge(), ctx.instanceId(), ctx.settings().longValue("audit.checkpoint-every", 10_000),
-        ctx.settings().duration("audit.linger", java.time.Duration.ofMillis(5)).toMillis());
+        ctx.settings().duration("audit.linger", java.time.Duration.ofMillis(5)).toMillis(),
+        ctx.settings().duration("audit.cause-wait", java.time.Duration.ofSeconds(5)).toMillis());
     ctx.readiness().add("audit:log", () -> log.caughtUp()
         ? Future.succeededFuture() : Future.failedFuture("still folding the AUDIT stream"));
     new AuditRoutes(log, ctx.bridge()).mount(ctx.publicRouter());

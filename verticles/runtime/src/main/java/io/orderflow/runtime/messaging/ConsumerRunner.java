@@ -209,20 +209,28 @@ public final class ConsumerRunner extends VerticleBase {
         && g.getPinnedClientId() != null && !g.getPinnedClientId().equals(mine));
   }
 
-  /** After stopping: if the server still pins this instance, unpin, so a standby is pinned at once. */
+  /**
+   * After stopping: unpins each pinned source unless the server pins a client this instance knows is not
+   * itself, so a standby is pinned at once instead of after the pin timeout. An instance learns its own pin
+   * only from the messages it receives, so an idle one unpins too: if another instance held the pin, the
+   * server pins a waiting instance again at once (that one, when it is the only one waiting).
+   */
   private Future<Void> unpin() {
-    Map<Source, String> held = new LinkedHashMap<>(pins);
-    if (held.isEmpty()) return Future.succeededFuture();
+    List<Source> pinned = sources.stream().filter(s -> s.spec().pinned()).toList();
+    if (pinned.isEmpty()) return Future.succeededFuture();
+    Map<Source, String> mine = new LinkedHashMap<>(pins);
     return bridge.<Void>blocking(() -> {
-      for (var e : held.entrySet()) {
-        var s = e.getKey().spec();
+      for (Source source : pinned) {
+        var s = source.spec();
         ConsumerInfo ci = bridge.management().getConsumerInfo(s.stream(), s.durable());
-        boolean mine = ci.getPriorityGroupStates() != null && ci.getPriorityGroupStates().stream()
-            .anyMatch(g -> s.pinnedGroup().equals(g.getGroup()) && e.getValue().equals(g.getPinnedClientId()));
-        if (mine) {
-          bridge.management().unpinConsumer(s.stream(), s.durable(), s.pinnedGroup());
-          LOG.info("{}: pin given up", s.durable());
-        }
+        String current = ci.getPriorityGroupStates() == null ? null : ci.getPriorityGroupStates().stream()
+            .filter(g -> s.pinnedGroup().equals(g.getGroup())).map(g -> g.getPinnedClientId()).filter(java.util.Objects::nonNull)
+            .findFirst().orElse(null);
+        if (current == null) continue;
+        String own = mine.get(source);
+        if (own != null && !own.equals(current)) continue; // pinned elsewhere since: leave it
+        bridge.management().unpinConsumer(s.stream(), s.durable(), s.pinnedGroup());
+        LOG.info("{}: pin given up", s.durable());
       }
       return null;
     }).recover(e -> {

@@ -186,7 +186,7 @@ public final class NatsServerBinary {
   }
 
   /** The checkout: the first directory at or above {@code start} holding both {@code orderflow} and {@code pom.xml}. */
-  static Optional<Path> projectRoot(Path start) {
+  public static Optional<Path> projectRoot(Path start) {
     for (Path d = start.toAbsolutePath(); d != null; d = d.getParent()) {
       if (Files.isRegularFile(d.resolve("orderflow")) && Files.isRegularFile(d.resolve("pom.xml"))) return Optional.of(d);
     }
