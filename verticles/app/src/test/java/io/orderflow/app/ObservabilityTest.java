@@ -36,7 +36,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ObservabilityTest {
   static final Set<String> SERVICES = Set.of("orders", "inventory", "payments", "notifications", "audit");
-  /** Micrometer's JVM names that promtool flags; README "Observability" lists them. */
+  /** Micrometer's JVM names that promtool flags; docs/observability.md lists them. */
   static final Set<String> DOCUMENTED_PROMTOOL_FINDINGS = Set.of("jvm_compilation_time_ms_total", "process_cpu_time_ns_total", "system_cpu_count");
   static final String EMAIL = "grace@example.com";
 

@@ -142,11 +142,12 @@ public final class LedgerVerticle extends VerticleBase {
         // Fold our own write only if it is the very next message; anything else comes through the tail.
         if (!ar.result().isDuplicate() && ar.result().getSeqno() == expected + 1) ledger.apply(ar.result().getSeqno(), event);
         task.done().complete();
-      } else if (JetStreamBridge.isWrongLastSequence(ar.cause()) && task.races() < MAX_RACES) {
-        // Another write landed first: fold it (the tail delivers it), then decide again.
+      } else if ((JetStreamBridge.isWrongLastSequence(ar.cause()) || JetStreamBridge.isDuplicateInFlight(ar.cause()))
+          && task.races() < MAX_RACES) {
+        // Another write landed (or is landing) first: fold it (the tail delivers it), then decide again.
         queue.addFirst(task.retry(false));
         waitForTail(50);
-      } else if (JetStreamBridge.isWrongLastSequence(ar.cause())) {
+      } else if (JetStreamBridge.isWrongLastSequence(ar.cause()) || JetStreamBridge.isDuplicateInFlight(ar.cause())) {
         task.done().fail(new EventHandler.RetryLater("ledger kept losing write races", 200));
       } else {
         task.done().fail(ar.cause());

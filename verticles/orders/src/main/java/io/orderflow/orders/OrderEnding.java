@@ -6,6 +6,7 @@ import io.orderflow.codecs.Envelope;
 import io.orderflow.codecs.Event;
 import io.orderflow.codecs.Subjects;
 import io.orderflow.orders.domain.OrderView;
+import io.orderflow.runtime.messaging.EventHandler;
 import io.orderflow.runtime.messaging.JetStreamBridge;
 import io.orderflow.runtime.messaging.StoredEvent;
 import io.orderflow.runtime.messaging.Topology;
@@ -69,11 +70,23 @@ final class OrderEnding {
     // outcome stored meanwhile fails this publish; a retry of this very publish is deduplicated by its id first.
     return bridge.publish(out, PublishOptions.builder().expectedLastSubjectSequence(order.endedSequence()))
         .compose(ack -> {
-              if (!ack.isDuplicate()) metrics.ended(outcome, order.placedEvent().time(), out.time());
+              // Event ids are per order and type: a duplicate may be another decider's cancellation (another
+              // reason, another time). Project what is stored, not what this decider wanted.
+              if (ack.isDuplicate()) return settle(order);
+              metrics.ended(outcome, order.placedEvent().time(), out.time());
               return projection.put(view.ended(outcome, out.time())).mapEmpty();
             },
-            e -> JetStreamBridge.isWrongLastSequence(e)
-                ? load(order.placed().orderId()).compose(now -> now.hasEnded() ? end(now, null, Cause.NONE) : Future.failedFuture(e))
-                : Future.failedFuture(e));
+            e -> JetStreamBridge.isWrongLastSequence(e) || JetStreamBridge.isDuplicateInFlight(e) ? settle(order) : Future.failedFuture(e));
+  }
+
+  /**
+   * Another outcome was stored, or is being stored: on a cluster the leader refuses a publish while another
+   * one to the same subject (wrong last sequence) or with the same id (duplicate in process) is in flight,
+   * before that one can be read. Project the stored one, or come back once it can be read.
+   */
+  private Future<Void> settle(Order order) {
+    String orderId = order.placed().orderId();
+    return load(orderId).compose(now -> now.hasEnded() ? end(now, null, Cause.NONE)
+        : Future.failedFuture(new EventHandler.RetryLater("an outcome of order " + orderId + " is being stored", 100)));
   }
 }

@@ -99,7 +99,7 @@ final class OrderPlacement {
           .compose(ack -> {
             Failpoint.AFTER_PUBLISH_ACK.hit();
             return recordPending(placed, now, ack);
-          }, e -> keyed && (JetStreamBridge.isDuplicateBatch(e) || JetStreamBridge.isWrongLastSequence(e))
+          }, e -> keyed && (JetStreamBridge.isDuplicateBatch(e) || JetStreamBridge.isWrongLastSequence(e) || JetStreamBridge.isDuplicateInFlight(e))
               ? concurrentTwin(orderId, fingerprint)
               : Future.failedFuture(e));
     });

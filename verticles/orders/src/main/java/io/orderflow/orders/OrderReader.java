@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads one order straight from the event streams (two direct gets), so an order is visible the moment
+ * Reads one order straight from the event streams (two reads from the stream leader), so an order is visible the moment
  * its OrderPlaced is acknowledged: no projection lag, never a 404 for an accepted order.
  */
 final class OrderReader {

@@ -66,7 +66,7 @@ public final class ConsumerRunner extends VerticleBase {
   private final Handling handling;
   private final Map<Source, MessageConsumer> consumers = new LinkedHashMap<>();
   /** The pin id the server last delivered under, per pinned source: this instance is (or was) the pinned one. */
-  private final Map<Source, String> pins = new LinkedHashMap<>();
+  private final Map<Source, String> pins = new java.util.concurrent.ConcurrentHashMap<>();
   private StallWatchdog watchdog;
   private Context context;
   private int inFlight;

@@ -83,8 +83,9 @@ final class EventDeliveries implements ConsumerRunner.Handling {
       msg.ack();
       return Future.succeededFuture(ConsumerMetrics.Outcome.PROCESSED);
     }
-    if (failure instanceof EventHandler.RetryLater || JetStreamBridge.isBrokerOutage(failure)) {
-      // An outage (the broker or a dependency), not the message's fault: it waits and is not counted.
+    if (failure instanceof EventHandler.RetryLater || JetStreamBridge.isBrokerOutage(failure) || JetStreamBridge.isDuplicateInFlight(failure)) {
+      // An outage (the broker or a dependency), or a twin of what the handler published being stored right
+      // now by another instance: not the message's fault, it waits and is not counted.
       Duration delay = failure instanceof EventHandler.RetryLater r ? Duration.ofMillis(r.delayMillis()) : BROKER_OUTAGE_RETRY;
       msg.nakWithDelay(delay);
       return Future.succeededFuture(ConsumerMetrics.Outcome.DEFERRED);

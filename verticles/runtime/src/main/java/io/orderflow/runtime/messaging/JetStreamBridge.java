@@ -188,6 +188,8 @@ public final class JetStreamBridge {
       MessageInfo mi = new MessageInfo(msg, stream, false);
       if (!mi.hasError()) return Optional.of(mi);
       if (mi.getApiErrorCode() == NO_MESSAGE_FOUND) return Optional.<MessageInfo>empty();
+      // 5xx: the stream has no leader right now (an election) or JetStream is busy: an outage, not a failure.
+      if (mi.getErrorCode() >= 500) throw new Unavailable("reading " + subject + " from " + stream + ": " + mi.getError());
       throw new IllegalStateException("reading " + subject + " from " + stream + ": " + mi.getError(),
           new JetStreamApiException(mi));
     });
@@ -316,6 +318,19 @@ public final class JetStreamBridge {
       return Future.failedFuture(e);
     }
   }
+
+  /**
+   * True when the leader refused a publish because another one with the same {@code Nats-Msg-Id} is being
+   * stored right now (a concurrent twin): its outcome is not readable yet, come back shortly.
+   */
+  public static boolean isDuplicateInFlight(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof JetStreamApiException e && e.getApiErrorCode() == DUPLICATE_IN_PROCESS) return true;
+    }
+    return false;
+  }
+
+  private static final int DUPLICATE_IN_PROCESS = 10158;
 
   /** True when a failed publish was rejected by an expectation (wrong last sequence), not by an outage. */
   public static boolean isWrongLastSequence(Throwable t) {

@@ -28,7 +28,7 @@ public final class Provisioner {
   private static final int NOT_FOUND = 10059;
 
   /**
-   * How consumers behave; see the README's consumer table for why these values. MaxDeliver is unlimited
+   * How consumers behave; see docs/operations.md (consumer settings) for why these values. MaxDeliver is unlimited
    * (-1) by default: the application dead-letters real failures itself, and an outage, however long,
    * must never make the server drop a message. {@code pinTimeout}: how long a pinned (single-writer)
    * instance may stay silent before the server pins another.
