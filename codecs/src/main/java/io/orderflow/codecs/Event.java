@@ -167,7 +167,7 @@ public sealed interface Event {
     }
   }
 
-  /** A charge taken back because its order was cancelled after payment (its event was dead-lettered). */
+  /** A charge taken back because its order ended CANCELLED (after a dead letter, or the charge landed after the cancellation). */
   record PaymentVoided(String orderId, String chargeId, long amountCents, String currency) implements Event {
     public PaymentVoided {
       Ids.requireOrderId(orderId);

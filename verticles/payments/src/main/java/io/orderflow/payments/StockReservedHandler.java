@@ -66,7 +66,11 @@ final class StockReservedHandler implements EventHandler {
       }
       if (voided.result().isPresent() || ended.result().isPresent()) {
         delivery.withLogContext(() -> LOG.info("order {}: already ended, not charging", orderId));
-        return Future.succeededFuture(PaymentMetrics.Status.SKIPPED);
+        if (voided.result().isPresent() || !cancelled(ended.result())) return Future.succeededFuture(PaymentMetrics.Status.SKIPPED);
+        // A charge may have landed after the cancellation's look (a slow call whose instance died before
+        // recording it): ask the gateway by the order's key and take it back.
+        return voiding.voidAnyCharge(orderId, delivery, "charged before its order was cancelled, never recorded")
+            .map(PaymentMetrics.Status.SKIPPED);
       }
       return decide(reserved, delivery).compose(outcome -> publish(outcome, delivery));
     }).transform(ar -> {
@@ -127,6 +131,10 @@ final class StockReservedHandler implements EventHandler {
                 .compose(ended -> voidIfCancelled(outcome, ended, trigger))
                 .map(PaymentMetrics.Status.AUTHORIZED)
             : Future.succeededFuture(PaymentMetrics.Status.DECLINED));
+  }
+
+  private static boolean cancelled(Optional<StoredEvent> ended) {
+    return ended.isPresent() && ended.get().ok() && ended.get().envelope().data() instanceof Event.OrderCancelled;
   }
 
   /** A charge whose order ended CANCELLED is taken back. */

@@ -28,14 +28,15 @@ import io.orderflow.runtime.ServiceContext;
 import io.orderflow.runtime.Settings;
 import io.orderflow.runtime.messaging.StoredEvent;
 import io.orderflow.runtime.messaging.Topology;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.WebClient;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -72,7 +73,8 @@ class PaymentsServiceTest {
     proxy = GatewayProxy.start(vertx, pspPort).await(10, TimeUnit.SECONDS);
     Settings settings = Settings.of(Map.of(
         "psp.url", "http://127.0.0.1:" + proxy.port(),
-        "payments.gateway-timeout", "2s",
+        // Well above a loaded machine's slowest answer: a timed-out call is retried, which would blur the request counts.
+        "payments.gateway-timeout", "5s",
         "consumer.max-attempts", "4",
         "consumer.backoff", "20ms",
         "consumer.max-backoff", "200ms"));
@@ -189,21 +191,56 @@ class PaymentsServiceTest {
   }
 
   @Test
-  void aChargeTheGatewayRejectsIsDeadLetteredAfterTheRetriesAndDecidesNothing() throws Exception {
+  void aTokenTheGatewayRefusesAsUnknownEndsThePaymentAtOnceAsInvalidPayment() throws Exception {
     String secret = "tok_unknownSecret_4242";
     Envelope reserved = reserve(secret);
     String order = reserved.subject();
-    long seq = nc.jetStreamManagement().getLastMessage(Topology.INVENTORY, reserved.natsSubject()).getSeq();
 
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-      var dead = lastMessage(Topology.DLQ, Subjects.DLQ + "." + Topology.PAYMENTS_RESERVED.durable());
-      assertThat(dead).isPresent();
-      assertThat(dead.get().getHeaders().getFirst(DeadLetters.STREAM_SEQ)).isEqualTo(String.valueOf(seq));
-      assertThat(dead.get().getHeaders().getFirst(DeadLetters.ERROR)).contains("rejected").doesNotContain(secret);
-    });
-    assertThat(proxy.requests(order)).isEqualTo(4);
-    assertThat(paymentMessages(order)).isZero();
+    assertThat(awaitPayment(order).data()).isEqualTo(new Event.PaymentDeclined(order, "invalid_payment", TOTAL, "EUR"));
+    awaitHandled(sequenceOf(reserved));
+    assertThat(proxy.requests(order)).as("charged once, never retried").isEqualTo(1);
+    assertThat(deadLetters(List.of(order))).isEmpty();
     assertThat(logs.lines()).noneMatch(line -> line != null && line.contains(secret));
+  }
+
+  @Test
+  void aFloodOfRefusedTokensEndsEveryPaymentAsInvalidPaymentAndDeadLettersNothing() throws Exception {
+    long breakerChanges = messages(Topology.SYSTEM);
+    List<String> orders = new ArrayList<>();
+    List<Future<?>> published = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      String order = Ids.newOrderId();
+      io.orderflow.runtime.HandOffs.paymentToken(bridge, order, "tok_123_not_a_card");
+      orders.add(order);
+    }
+    for (String order : orders) published.add(bridge.publish(reservation(order, TOTAL)));
+    Future.all(published).await(10, TimeUnit.SECONDS);
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> payments(orders).size() == orders.size());
+    assertThat(payments(orders)).allSatisfy((order, payment) ->
+        assertThat(payment).isEqualTo(new Event.PaymentDeclined(order, "invalid_payment", TOTAL, "EUR")));
+    awaitHandled(lastSequence(Topology.INVENTORY));
+    assertThat(deadLetters(orders)).isEmpty();
+    assertThat(orders).allSatisfy(order -> assertThat(proxy.requests(order)).as(order).isEqualTo(1));
+    assertThat(messages(Topology.SYSTEM)).as("a refused token is an answer, not an outage: the breaker stays closed")
+        .isEqualTo(breakerChanges);
+  }
+
+  @Test
+  void aChargeTheGatewayRejectsForAnotherReasonIsRetriedThenDeadLetteredAndDecidesNothing() throws Exception {
+    String order = Ids.newOrderId();
+    // A reservation of nothing to pay: psp-sim answers 400 invalid-request (amountCents), our request's fault.
+    Envelope reserved = reserve(order, "tok_visa", 0);
+    long seq = sequenceOf(reserved);
+
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(deadLetters(List.of(order))).hasSize(1));
+    var dead = deadLetters(List.of(order)).get(0);
+    assertThat(dead.getHeaders().getFirst(DeadLetters.STREAM_SEQ)).isEqualTo(String.valueOf(seq));
+    assertThat(dead.getHeaders().getFirst(DeadLetters.ERROR)).contains("rejected", "400", "amountCents");
+    awaitHandled(seq);
+    assertThat(failuresCounted(seq)).as("real failures counted before dead-lettering: consumer.max-attempts").isEqualTo(4);
+    assertThat(proxy.requests(order)).as("a charge per attempt (one more after a call that timed out)").isGreaterThanOrEqualTo(4);
+    assertThat(paymentMessages(order)).isZero();
   }
 
   // --- helpers ---
@@ -213,13 +250,56 @@ class PaymentsServiceTest {
   }
 
   static Envelope reserve(String order, String token) throws Exception {
+    return reserve(order, token, TOTAL);
+  }
+
+  static Envelope reserve(String order, String token, long totalCents) throws Exception {
     if (token != null) {
       io.orderflow.runtime.HandOffs.paymentToken(bridge, order, token);
     }
-    var data = new Event.StockReserved(order, List.of(new StockLine("sku-1", 2), new StockLine("sku-2", 1)), TOTAL, "EUR");
-    Envelope reserved = Envelope.of(data, Instant.now(), TRACEPARENT, Ids.eventId(order, EventType.ORDER_PLACED));
+    Envelope reserved = reservation(order, totalCents);
     bridge.publish(reserved).await(5, TimeUnit.SECONDS);
     return reserved;
+  }
+
+  static Envelope reservation(String order, long totalCents) {
+    var data = new Event.StockReserved(order, List.of(new StockLine("sku-1", 2), new StockLine("sku-2", 1)), totalCents, "EUR");
+    return Envelope.of(data, Instant.now(), TRACEPARENT, Ids.eventId(order, EventType.ORDER_PLACED));
+  }
+
+  static long sequenceOf(Envelope reserved) throws Exception {
+    return nc.jetStreamManagement().getLastMessage(Topology.INVENTORY, reserved.natsSubject()).getSeq();
+  }
+
+  /** How many real failures the payments consumer counted for its message at this INVENTORY sequence. */
+  static int failuresCounted(long seq) throws Exception {
+    return bridge.kvGet(Topology.FAILED_ATTEMPTS, Topology.PAYMENTS_RESERVED.durable() + "." + seq).await(5, TimeUnit.SECONDS)
+        .map(e -> Integer.parseInt(new String(e.value(), java.nio.charset.StandardCharsets.US_ASCII))).orElse(0);
+  }
+
+  static long lastSequence(String stream) throws Exception {
+    return nc.jetStreamManagement().getStreamInfo(stream).getStreamState().getLastSequence();
+  }
+
+  static long messages(String stream) throws Exception {
+    return nc.jetStreamManagement().getStreamInfo(stream).getStreamState().getMsgCount();
+  }
+
+  /** The dead letters (of any consumer) of these orders' messages. */
+  static List<MessageInfo> deadLetters(List<String> orders) throws Exception {
+    var jsm = nc.jetStreamManagement();
+    List<MessageInfo> found = new ArrayList<>();
+    for (long s = 1; s <= lastSequence(Topology.DLQ); s++) {
+      MessageInfo m;
+      try {
+        m = jsm.getMessage(Topology.DLQ, s);
+      } catch (JetStreamApiException e) {
+        continue; // deleted by the DLQ admin
+      }
+      String subject = m.getHeaders() == null ? null : m.getHeaders().getFirst(DeadLetters.SUBJECT);
+      if (subject != null && orders.contains(Subjects.lastToken(subject))) found.add(m);
+    }
+    return found;
   }
 
   static Envelope awaitPayment(String order) {
@@ -227,6 +307,16 @@ class PaymentsServiceTest {
       Optional<StoredEvent> e = bridge.lastEvent(Topology.PAYMENTS, Subjects.PAYMENTS + "." + order).await(5, TimeUnit.SECONDS);
       return e.filter(StoredEvent::ok).map(StoredEvent::envelope).orElse(null);
     }, p -> p != null);
+  }
+
+  /** The payment decisions made so far for these orders. */
+  static Map<String, Event> payments(List<String> orders) throws Exception {
+    Map<String, Event> decided = new java.util.LinkedHashMap<>();
+    for (String order : orders) {
+      bridge.lastEvent(Topology.PAYMENTS, Subjects.PAYMENTS + "." + order).await(5, TimeUnit.SECONDS)
+          .filter(StoredEvent::ok).ifPresent(e -> decided.put(order, e.envelope().data()));
+    }
+    return decided;
   }
 
   /** Waits until the payments consumer has delivered and settled everything up to this stream sequence. */
@@ -244,14 +334,6 @@ class PaymentsServiceTest {
     var state = nc.jetStreamManagement()
         .getStreamInfo(Topology.PAYMENTS, StreamInfoOptions.filterSubjects(subject)).getStreamState();
     return state.getSubjects().stream().filter(s -> s.getName().equals(subject)).mapToLong(s -> s.getCount()).sum();
-  }
-
-  static Optional<MessageInfo> lastMessage(String stream, String subject) throws Exception {
-    try {
-      return Optional.of(nc.jetStreamManagement().getLastMessage(stream, subject));
-    } catch (JetStreamApiException e) {
-      return Optional.empty(); // nothing on that subject yet
-    }
   }
 
   static JsonObject ledger(String order) throws Exception {
