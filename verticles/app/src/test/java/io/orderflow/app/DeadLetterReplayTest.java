@@ -7,7 +7,9 @@ import io.nats.client.ConsumeOptions;
 import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
 import io.orderflow.codecs.Subjects;
+import io.orderflow.runtime.Settings;
 import io.orderflow.runtime.messaging.DeadLetters;
+import io.orderflow.runtime.messaging.Provisioner;
 import io.orderflow.runtime.messaging.Topology;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -27,6 +29,8 @@ class DeadLetterReplayTest {
   @Test
   void aDeadLetteredOrderPlacedReplayedAfterItsOrderEndedReservesNothing() throws Exception {
     try (Pipeline p = new Pipeline()) {
+      // A short pin timeout: the idle inventory instance stopped below never learned it was pinned.
+      Provisioner.from(Settings.of(Map.of("ORDERFLOW_CONSUMER_PIN_TIMEOUT", "2s"))).provision(p.nc);
       // Inventory is not running yet: the OrderPlaced waits in inventory's consumer.
       var orders = p.host("orders");
       int api = orders.publicPort();

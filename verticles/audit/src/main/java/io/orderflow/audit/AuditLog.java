@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
 public final class AuditLog extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
   private static final int MAX_BLOCK = 256;
+  /** Deliveries an event may wait for its cause before that is logged as an error (and every four times as many after). */
+  private static final long LONG_WAIT = 50;
 
   private record Pending(AuditBlock.Entry.Unsealed event, String causationId, List<Promise<Void>> waiting) {}
 
@@ -95,6 +97,12 @@ public final class AuditLog extends VerticleBase {
       }
       boolean causeKnown = causationId == null || state.logged(subject, causationId) || pending.containsKey(causationId);
       if (!causeKnown) {
+        if (deliveries == LONG_WAIT || deliveries % (4 * LONG_WAIT) == 0) {
+          // Causes arrive within seconds, even behind a backlog: this one may be lost (a broker that lost
+          // acknowledged writes) or dead-lettered by audit itself. The effect keeps waiting, never chained first.
+          LOG.error("event {} of {} has waited {} deliveries for its cause {}, which is not in the audit log; "
+              + "check the DLQ (audit's dead letters) and the cause's stream", eventId, subject, deliveries, causationId);
+        }
         // Back off with each delivery: a cause stuck behind a long backlog must not turn into a redelivery storm.
         done.fail(new EventHandler.RetryLater("cause " + causationId + " not audited yet", Math.min(causeWaitMillis, 100L * deliveries)));
         return;

@@ -8,8 +8,9 @@ import java.util.List;
 
 /**
  * Audit: every event of every stream, appended once to a hash-chained log in the AUDIT stream (deny
- * delete, deny purge). Its consumers are pinned, so one instance at a time receives the events and writes
- * (its blocks fenced by the expected last sequence all the same); every instance folds the log and answers queries.
+ * delete, deny purge). Its consumers are pinned, so each one's events go to one instance at a time (usually
+ * the same instance for all four); its blocks are fenced by the expected last sequence all the same, so two
+ * writers never fork the chain. Every instance folds the log and answers queries.
  */
 public final class AuditService implements OrderflowService {
   private static final List<Topology.ConsumerSpec> SOURCES =

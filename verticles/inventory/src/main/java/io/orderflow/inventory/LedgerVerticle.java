@@ -122,9 +122,10 @@ public final class LedgerVerticle extends VerticleBase {
       return;
     }
     if (decision.unknownOrder()) {
-      // The whole stream is folded and the order has no reservation: it ended before stock was reserved.
-      decision = StockDecision.closeUnreserved(task.trigger().event().subject());
-      String note = decision.note();
+      // The whole stream is folded and the order has no reservation. Cancelled before stock was reserved: close
+      // it, so nothing reserves for it later. Confirmed without one would be a bug elsewhere: settle nothing.
+      if (decision.closeIfUnknown()) decision = StockDecision.closeUnreserved(task.trigger().event().subject());
+      String note = decision.note() + (decision.event().isEmpty() ? "; nothing to settle" : "");
       task.trigger().withLogContext(() -> LOG.warn("{}: {}", task.trigger().event().subject(), note));
     }
     if (decision.event().isEmpty()) {

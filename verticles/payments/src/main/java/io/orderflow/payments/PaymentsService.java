@@ -43,8 +43,10 @@ public final class PaymentsService implements OrderflowService {
         List.of(Topology.PAYMENTS_RESERVED, Topology.PAYMENTS_ENDED), List.of());
     var client = new PaymentGatewayClient(ctx.vertx(), config.pspUrl(), config.gatewayTimeout(), ctx.telemetry().tracing());
     var runner = new java.util.concurrent.atomic.AtomicReference<ConsumerRunner>();
+    var breakerState = new java.util.concurrent.atomic.AtomicReference<>(CircuitBreakerState.CLOSED);
     var gateway = new GatewayBreaker(ctx.vertx(), client, config.breakerMaxFailures(), config.breakerResetTimeout(),
-        config.gatewayRetries(), ctx.telemetry().meters(), state -> breakerChanged(ctx, state, runner.get(), config.breakerResetTimeout()));
+        config.gatewayRetries(), ctx.telemetry().meters(),
+        state -> breakerChanged(ctx, state, runner.get(), config.breakerResetTimeout(), breakerState));
     var metrics = new PaymentMetrics(ctx.telemetry().meters());
     var voiding = new ChargeVoiding(ctx.bridge(), gateway);
     return ctx.consume(Topology.PAYMENTS_RESERVED, new StockReservedHandler(ctx.bridge(), gateway, voiding, metrics))
@@ -54,19 +56,26 @@ public final class PaymentsService implements OrderflowService {
   }
 
   /**
-   * While the gateway is out, the payment consumer is paused on the server: orders wait in JetStream
-   * without spending delivery attempts, on every instance, and the consumer resumes when a probe closes the
-   * breaker. The pause lasts two reset timeouts past the opening and is renewed at every reopening, so it
-   * ends by itself should this instance die while its breaker is open. Every transition is an event.
+   * While the gateway is out, payments stops charging: this instance holds its consumer (stops pulling) until
+   * its breaker closes, and when the breaker first opens the consumer is also paused on the server for two
+   * reset timeouts, so every instance lets the orders wait in JetStream without spending deliveries, even one
+   * restarted meanwhile. The server pause is not renewed when a probe fails: one instance that cannot reach
+   * the gateway (its own network) must not hold the others for long; an instance whose calls fail too opens
+   * its own breaker. A successful probe resumes both. Every transition is an event.
    */
-  private static void breakerChanged(ServiceContext ctx, CircuitBreakerState state, ConsumerRunner runner, Duration reset) {
+  private static void breakerChanged(ServiceContext ctx, CircuitBreakerState state, ConsumerRunner runner, Duration reset,
+                                     java.util.concurrent.atomic.AtomicReference<CircuitBreakerState> previous) {
+    CircuitBreakerState before = previous.getAndSet(state);
     if (runner != null) {
       if (state == CircuitBreakerState.OPEN) {
-        runner.pause(Instant.now().plus(reset.multipliedBy(2)))
-            .onFailure(e -> LOG.warn("payments-reserved not paused ({}): its messages fail fast while the breaker is open", e.toString()));
+        runner.hold();
+        if (before == CircuitBreakerState.CLOSED) {
+          runner.pause(Instant.now().plus(reset.multipliedBy(2)))
+              .onFailure(e -> LOG.warn("payments-reserved not paused on the server ({}): other instances go on trying", e.toString()));
+        }
       }
       if (state == CircuitBreakerState.CLOSED) {
-        runner.resume().onFailure(e -> LOG.warn("payments-reserved not resumed ({}): its pause ends by itself", e.toString()));
+        runner.resume().onFailure(e -> LOG.warn("payments-reserved not resumed on the server ({}): its pause ends by itself", e.toString()));
       }
     }
     var event = Envelope.of(new Event.BreakerChanged(GatewayBreaker.NAME, state.name(), ctx.instanceId()), Instant.now(), Cause.NONE);

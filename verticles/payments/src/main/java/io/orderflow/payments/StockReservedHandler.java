@@ -1,5 +1,6 @@
 package io.orderflow.payments;
 
+import io.nats.client.PublishOptions;
 import io.orderflow.codecs.Envelope;
 import io.orderflow.codecs.Event;
 import io.orderflow.codecs.Subjects;
@@ -120,17 +121,54 @@ final class StockReservedHandler implements EventHandler {
     });
   }
 
+  /**
+   * Stores the decision, once: only on an empty decision subject, so two instances deciding at once (a slow
+   * call redelivered to another) cannot both record, and the order sees one decision.
+   */
   private Future<PaymentMetrics.Status> publish(Event outcome, Delivery trigger) {
     Envelope event = Envelope.of(outcome, Instant.now(), trigger.cause());
-    return bridge.publish(event)
-        .onSuccess(ack -> trigger.withLogContext(() -> LOG.info("order {}: {} (event {})", event.subject(), describe(outcome), event.id())))
-        .compose(ack -> outcome instanceof Event.PaymentAuthorized
-            // The order may have been cancelled while the gateway worked (a slow call, a second instance):
-            // now that the charge is stored, look; the cancellation's consumer looks the other way.
-            ? bridge.lastEvent(Topology.ORDERS, Subjects.ORDERS_ENDED + "." + event.subject())
-                .compose(ended -> voidIfCancelled(outcome, ended, trigger))
-                .map(PaymentMetrics.Status.AUTHORIZED)
-            : Future.succeededFuture(PaymentMetrics.Status.DECLINED));
+    return bridge.publish(event, PublishOptions.builder().expectedLastSubjectSequence(0))
+        .<PaymentMetrics.Status>compose(ack -> {
+          trigger.withLogContext(() -> LOG.info("order {}: {} (event {})", event.subject(), describe(outcome), event.id()));
+          return outcome instanceof Event.PaymentAuthorized
+              // The order may have been cancelled while the gateway worked (a slow call, a second instance):
+              // now that the charge is stored, look; the cancellation's consumer looks the other way.
+              ? checkEndAfterCharge(outcome, trigger).map(PaymentMetrics.Status.AUTHORIZED)
+              : Future.succeededFuture(PaymentMetrics.Status.DECLINED);
+        }, e -> JetStreamBridge.isWrongLastSequence(e) || JetStreamBridge.isDuplicateInFlight(e)
+            ? settleAgainstStored(outcome, trigger)
+            : Future.failedFuture(e));
+  }
+
+  private Future<Void> checkEndAfterCharge(Event charged, Delivery trigger) {
+    return bridge.lastEvent(Topology.ORDERS, Subjects.ORDERS_ENDED + "." + charged.subject())
+        .compose(ended -> voidIfCancelled(charged, ended, trigger));
+  }
+
+  /**
+   * Another decision was stored first (another instance decided meanwhile). The stored one stands: if it is
+   * this very decision, nothing differs; if it declined while this call charged, the order will be cancelled,
+   * so this charge is taken back at once.
+   */
+  private Future<PaymentMetrics.Status> settleAgainstStored(Event mine, Delivery trigger) {
+    String orderId = mine.subject();
+    return bridge.lastEvent(Topology.PAYMENTS, Subjects.PAYMENTS + "." + orderId).compose(stored -> {
+      if (stored.isEmpty() || !stored.get().ok()) {
+        return Future.failedFuture(new EventHandler.RetryLater("a payment decision of order " + orderId + " is being stored", 100));
+      }
+      Event decided = stored.get().envelope().data();
+      if (decided.equals(mine)) {
+        return mine instanceof Event.PaymentAuthorized
+            ? checkEndAfterCharge(mine, trigger).map(PaymentMetrics.Status.AUTHORIZED) : Future.succeededFuture(PaymentMetrics.Status.DECLINED);
+      }
+      if (mine instanceof Event.PaymentAuthorized a && decided instanceof Event.PaymentDeclined) {
+        return voiding.voidCharge(orderId, new ChargeVoiding.Charge(a.chargeId(), a.amountCents(), a.currency()), trigger,
+            "charged after another instance declined the order").map(PaymentMetrics.Status.SKIPPED);
+      }
+      trigger.withLogContext(() -> LOG.info("order {}: payment already decided by event {}, not recording {}", orderId,
+          stored.get().envelope().id(), describe(mine)));
+      return Future.succeededFuture(PaymentMetrics.Status.SKIPPED);
+    });
   }
 
   private static boolean cancelled(Optional<StoredEvent> ended) {

@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What a process must stop, in order: consumers first (they stop pulling and settle what is in flight,
- * while the writers they depend on still run), then the services' own stop steps (leases given up),
+ * while the writers they depend on still run, and give up their pins), then the services' own stop steps,
  * then everything else. Each step is bounded so a stuck part cannot hold the process.
  */
 final class Lifecycle {
@@ -40,7 +40,7 @@ final class Lifecycle {
       runners = List.copyOf(consumers);
       steps = List.copyOf(stopSteps);
     }
-    long third = Math.max(1000, budget.toMillis() / 3);
+    long third = phase(budget).toMillis();
     List<Future<?>> first = new ArrayList<>();
     for (Future<String> d : runners) first.add(d.compose(vertx::undeploy));
     return bounded(first, third, "consumers")
@@ -54,6 +54,11 @@ final class Lifecycle {
           for (String id : vertx.deploymentIDs()) rest.add(vertx.undeploy(id));
           return bounded(rest, third, "verticles");
         });
+  }
+
+  /** Each of the three phases' share of the budget. */
+  static Duration phase(Duration budget) {
+    return Duration.ofMillis(Math.max(1000, budget.toMillis() / 3));
   }
 
   private Future<Void> bounded(List<Future<?>> parts, long millis, String what) {

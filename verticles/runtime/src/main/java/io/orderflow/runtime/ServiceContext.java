@@ -17,9 +17,13 @@ import io.vertx.ext.web.Router;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** What the shared runtime gives one service: its own NATS bridge, settings, the public router, readiness. */
 public final class ServiceContext {
+  private static final Logger LOG = LoggerFactory.getLogger(ServiceContext.class);
+
   private final String service;
   private final Vertx vertx;
   private final Settings settings;
@@ -94,7 +98,8 @@ public final class ServiceContext {
 
   /**
    * The single-writer services (inventory's ledger, audit's chain): their consumers are pinned
-   * ({@link Topology.ConsumerSpec#pinnedGroup}), so the server delivers to one instance at a time. An
+   * ({@link Topology.ConsumerSpec#pinnedGroup}), so the server delivers each one's messages to one instance
+   * at a time (usually the same for all; the writes' sequence fence keeps two writers correct when not). An
    * instance starts pulling only once {@code caughtUp} says it has folded its log, so it never writes from a
    * stale state; until then it only serves reads. Returns at once; the consumers start in the background.
    */
@@ -103,6 +108,7 @@ public final class ServiceContext {
       if (!spec.pinned()) throw new IllegalArgumentException(spec.durable() + " is not a pinned (single-writer) consumer");
     }
     Promise<Void> ready = Promise.promise();
+    var stopping = new java.util.concurrent.atomic.AtomicBoolean();
     long timer = vertx.setPeriodic(0, 100, id -> {
       if (caughtUp.getAsBoolean()) {
         vertx.cancelTimer(id);
@@ -110,11 +116,23 @@ public final class ServiceContext {
       }
     });
     lifecycle.onStop(() -> {
+      stopping.set(true);
       vertx.cancelTimer(timer);
       return Future.succeededFuture();
     });
-    ready.future().onSuccess(v -> specs.forEach(spec -> consume(spec, handler)));
+    ready.future().onSuccess(v -> specs.forEach(spec -> consumeUntilStarted(spec, handler, stopping, 1)));
     return Future.succeededFuture();
+  }
+
+  /** A consumer started in the background is retried until it runs (the broker may be out at that moment). */
+  private void consumeUntilStarted(Topology.ConsumerSpec spec, EventHandler handler, java.util.concurrent.atomic.AtomicBoolean stopping,
+                                   int attempt) {
+    if (stopping.get()) return;
+    consume(spec, handler).onFailure(e -> {
+      long delay = Math.min(10_000, 500L * attempt);
+      LOG.warn("{}: consumer not started ({}), again in {} ms", spec.durable(), e.toString(), delay);
+      vertx.setTimer(delay, id -> consumeUntilStarted(spec, handler, stopping, attempt + 1));
+    });
   }
 
   private Future<ConsumerRunner> deploy(ConsumerRunner runner) {

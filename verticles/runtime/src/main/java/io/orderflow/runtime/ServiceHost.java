@@ -49,6 +49,17 @@ public final class ServiceHost {
     return settings.duration("shutdown.timeout", java.time.Duration.ofSeconds(30));
   }
 
+  /** What the services' phases share: the budget less the public port's close (5 s) and the span export (3 s). */
+  static java.time.Duration servicesBudget(Settings settings) {
+    java.time.Duration rest = shutdownTimeout(settings).minusSeconds(8);
+    return rest.compareTo(java.time.Duration.ofSeconds(3)) < 0 ? java.time.Duration.ofSeconds(3) : rest;
+  }
+
+  /** How long a consumer waits for its in-flight messages: within the consumers' phase ({@link Lifecycle}), with room to unpin. */
+  public static java.time.Duration consumerDrainTimeout(Settings settings) {
+    return Lifecycle.phase(servicesBudget(settings)).minusMillis(500);
+  }
+
   public Future<ServiceHost> start(List<OrderflowService> services) {
     api = new PublicApi(vertx);
     String instance = telemetry.instanceId();
@@ -101,7 +112,7 @@ public final class ServiceHost {
   }
 
   /**
-   * Readiness off, the public port closed, consumers stopped and settled, services' stop steps (leases
+   * Readiness off, the public port closed, consumers stopped and settled (pins given up), services' stop steps
    * given up), remaining verticles stopped, connections drained: each phase bounded.
    */
   public Future<Void> stop() {
@@ -110,7 +121,7 @@ public final class ServiceHost {
     // Graceful: no new connections, requests in flight may finish (a 202 is never cut off).
     Future<Void> closed = publicServer == null ? Future.succeededFuture() : publicServer.shutdown(5, java.util.concurrent.TimeUnit.SECONDS);
     // The public port (5 s) and the span export (3 s) come out of the budget; the rest is the services'.
-    return closed.transform(ar -> lifecycle.stop(budget.minusSeconds(8)))
+    return closed.transform(ar -> lifecycle.stop(servicesBudget(settings)))
         .transform(ar -> vertx.executeBlocking(() -> {
           List<java.util.concurrent.CompletableFuture<Boolean>> drains = new ArrayList<>();
           synchronized (connections) {

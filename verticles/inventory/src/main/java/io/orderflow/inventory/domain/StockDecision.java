@@ -3,22 +3,26 @@ package io.orderflow.inventory.domain;
 import io.orderflow.codecs.Event;
 import java.util.Optional;
 
-/** What the ledger decided for a command: the event to publish, or nothing because it already happened. */
-public record StockDecision(Optional<Event> event, String note, boolean unknownOrder) {
+/**
+ * What the ledger decided for a command: the event to publish, or nothing because it already happened.
+ * {@code unknownOrder}: the ledger knows no reservation of the order; {@code closeIfUnknown}: the command
+ * releases, so an order still unknown once the whole stream is folded is closed ({@link #closeUnreserved}).
+ */
+public record StockDecision(Optional<Event> event, String note, boolean unknownOrder, boolean closeIfUnknown) {
   static StockDecision publish(Event e) {
-    return new StockDecision(Optional.of(e), null, false);
+    return new StockDecision(Optional.of(e), null, false, false);
   }
 
   static StockDecision nothing(String why) {
-    return new StockDecision(Optional.empty(), why, false);
+    return new StockDecision(Optional.empty(), why, false, false);
   }
 
   /**
    * Nothing to do because the ledger does not know the order: only trustworthy once the ledger has
    * folded the whole stream (a reservation may be stored but not folded yet).
    */
-  static StockDecision unknown(String orderId) {
-    return new StockDecision(Optional.empty(), "no reservation known for " + orderId, true);
+  static StockDecision unknown(String orderId, boolean releasing) {
+    return new StockDecision(Optional.empty(), "no reservation known for " + orderId, true, releasing);
   }
 
   /**
@@ -28,6 +32,6 @@ public record StockDecision(Optional<Event> event, String note, boolean unknownO
    */
   public static StockDecision closeUnreserved(String orderId) {
     return new StockDecision(Optional.of(new Event.StockReleased(orderId, java.util.List.of())),
-        "no reservation known for " + orderId + ": closed without one", false);
+        "no reservation known for " + orderId + ": closed without one", false, false);
   }
 }

@@ -74,13 +74,13 @@ public final class StockLedger {
   public StockDecision decideCommit(String orderId) {
     Reservation r = open.get(orderId);
     if (r != null) return StockDecision.publish(new Event.StockCommitted(orderId, r.lines()));
-    return stateOf(orderId).map(state -> StockDecision.nothing("reservation already " + state)).orElseGet(() -> StockDecision.unknown(orderId));
+    return stateOf(orderId).map(state -> StockDecision.nothing("reservation already " + state)).orElseGet(() -> StockDecision.unknown(orderId, false));
   }
 
   public StockDecision decideRelease(String orderId) {
     Reservation r = open.get(orderId);
     if (r != null) return StockDecision.publish(new Event.StockReleased(orderId, r.lines()));
-    return stateOf(orderId).map(state -> StockDecision.nothing("reservation already " + state)).orElseGet(() -> StockDecision.unknown(orderId));
+    return stateOf(orderId).map(state -> StockDecision.nothing("reservation already " + state)).orElseGet(() -> StockDecision.unknown(orderId, true));
   }
 
   /** Folds a stored inventory event into the state; events at or below the last applied sequence are ignored. */

@@ -30,10 +30,11 @@ import org.slf4j.LoggerFactory;
  * runner sends in-progress acks, so slow work is not redelivered to a second instance.
  * <p>
  * A pinned consumer ({@link Topology.ConsumerSpec#pinnedGroup}) pulls in its priority group: the server
- * delivers to one instance at a time, and this runner gives the pin up when it stops, so another instance
- * takes over at once. {@link #pause} and {@link #resume} use the server's consumer pause: every instance
- * stops receiving, and a pause ends by itself at its deadline should the instance that set it die.
- * A {@link StallWatchdog} restarts pulling when work is pending but nothing arrived for a while.
+ * delivers each consumer's messages to one instance at a time, and this runner gives up a pin it holds when
+ * it stops, so another instance takes over at once. {@link #pause} uses the server's consumer pause (every
+ * instance stops receiving; the pause ends by itself at its deadline), {@link #hold} stops this instance
+ * only, {@link #resume} ends both. A {@link StallWatchdog} restarts pulling when work is pending but nothing
+ * arrived for a while, and a pull that cannot start is retried until it does.
  */
 public final class ConsumerRunner extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ConsumerRunner.class);
@@ -46,7 +47,7 @@ public final class ConsumerRunner extends VerticleBase {
       return new Options(s.integer("consumer.batch", 64), s.integer("consumer.max-attempts", 10),
           consumer.maxDeliver(), consumer.ackWait(),
           s.duration("consumer.backoff", Duration.ofMillis(200)), s.duration("consumer.max-backoff", Duration.ofSeconds(10)),
-          ServiceHost.shutdownTimeout(s).dividedBy(2), s.duration("consumer.watchdog", Duration.ofSeconds(15)));
+          ServiceHost.consumerDrainTimeout(s), s.duration("consumer.watchdog", Duration.ofSeconds(15)));
     }
   }
 
@@ -72,6 +73,10 @@ public final class ConsumerRunner extends VerticleBase {
   private int inFlight;
   private boolean stopping;
   private Promise<Void> drained;
+  /** Held on this instance (stopped pulling) until {@link #resume}. */
+  private boolean held;
+  /** A restart of the pull is under way: one at a time. */
+  private boolean restarting;
 
   public ConsumerRunner(JetStreamBridge bridge, Topology.ConsumerSpec spec, Options options, Handling handling) {
     this.bridge = bridge;
@@ -95,7 +100,7 @@ public final class ConsumerRunner extends VerticleBase {
   @Override
   public Future<?> start() {
     context = vertx.getOrCreateContext();
-    watchdog = new StallWatchdog(vertx, options.watchdog(), () -> !stopping && inFlight == 0 && !consumers.isEmpty(),
+    watchdog = new StallWatchdog(vertx, options.watchdog(), () -> !stopping && !held && !restarting && inFlight == 0,
         this::workWaiting, this::restartPulling);
     return pull().onSuccess(v -> {
       watchdog.start();
@@ -106,7 +111,7 @@ public final class ConsumerRunner extends VerticleBase {
 
   /**
    * Pauses this consumer (and its replay consumer) on the server until {@code until}: no instance receives
-   * its messages meanwhile, they wait in the stream. Pausing again moves the deadline.
+   * its messages meanwhile, they wait in the stream; the pause ends by itself at its deadline.
    */
   public Future<Void> pause(Instant until) {
     return bridge.<Void>blocking(() -> {
@@ -114,23 +119,38 @@ public final class ConsumerRunner extends VerticleBase {
         bridge.management().pauseConsumer(s.spec().stream(), s.spec().durable(), until.atZone(ZoneOffset.UTC));
       }
       return null;
-    }).onSuccess(v -> LOG.info("{}: paused until {}", spec.durable(), until));
+    }).onSuccess(v -> LOG.info("{}: paused on the server until {}", spec.durable(), until));
   }
 
-  /** Ends a pause at once; this instance pulls again right away (others when their next pull request goes out). */
+  /**
+   * Stops pulling on this instance only, until {@link #resume}: what one instance sees (its own path to a
+   * dependency failing) must not hold the others. Messages already pulled are NAK'd as they arrive.
+   */
+  public void hold() {
+    context.runOnContext(v -> {
+      if (held || stopping) return;
+      held = true;
+      LOG.info("{}: held on this instance", spec.durable());
+      stopPulling();
+    });
+  }
+
+  /** Ends a server-side pause at once and this instance's hold; this instance pulls again right away. */
   public Future<Void> resume() {
     return bridge.<Void>blocking(() -> {
       for (Source s : sources) bridge.management().resumeConsumer(s.spec().stream(), s.spec().durable());
       return null;
-    }).onSuccess(v -> context.runOnContext(x -> {
-      LOG.info("{}: resumed", spec.durable());
+    }).onComplete(ar -> context.runOnContext(x -> {
+      held = false;
+      if (ar.succeeded()) LOG.info("{}: resumed", spec.durable());
+      // Renewed even when it was not held: after a server-side pause ends its idle pull would wait out its expiry.
       restartPulling();
     }));
   }
 
   /**
-   * Stops pulling, then waits (bounded) for in-flight messages to be settled, then gives up a pin. Messages
-   * jnats had already pulled arrive after the stop: they are NAK'd at once so another instance takes them.
+   * Stops pulling (closes the subscriptions), then waits (bounded) for in-flight messages to be settled, then
+   * gives up a pin this instance holds.
    */
   @Override
   public Future<?> stop() {
@@ -151,16 +171,21 @@ public final class ConsumerRunner extends VerticleBase {
   private Future<Void> pull() {
     return bridge.blocking(() -> {
       Map<Source, MessageConsumer> started = new LinkedHashMap<>();
-      for (Source source : sources) {
-        ConsumeOptions.Builder consume = ConsumeOptions.builder().batchSize(options.batchSize());
-        if (source.spec().pinned()) consume.group(source.spec().pinnedGroup());
-        var cc = bridge.connection().getConsumerContext(source.spec().stream(), source.spec().durable());
-        started.put(source, cc.consume(consume.build(), msg -> context.runOnContext(v -> handle(source, msg))));
+      try {
+        for (Source source : sources) {
+          ConsumeOptions.Builder consume = ConsumeOptions.builder().batchSize(options.batchSize()).expiresIn(PULL_EXPIRES);
+          if (source.spec().pinned()) consume.group(source.spec().pinnedGroup());
+          var cc = bridge.connection().getConsumerContext(source.spec().stream(), source.spec().durable());
+          started.put(source, cc.consume(consume.build(), msg -> context.runOnContext(v -> handle(source, msg))));
+        }
+      } catch (Exception e) {
+        for (MessageConsumer c : started.values()) c.close(); // all sources or none
+        throw e;
       }
       return started;
     }).map(started -> {
-      if (stopping) {
-        started.values().forEach(MessageConsumer::stop);
+      if (stopping || held) {
+        closeAll(List.copyOf(started.values()));
       } else {
         consumers.putAll(started);
       }
@@ -168,21 +193,64 @@ public final class ConsumerRunner extends VerticleBase {
     });
   }
 
+  /**
+   * How long one pull request lives on the server. Short, so that a stopped instance's outstanding request
+   * is gone soon and the server does not keep handing it messages (or a pin).
+   */
+  private static final long PULL_EXPIRES = 5_000;
+
+  /**
+   * Closes the subscriptions, not just stops them: a stopped jnats consumer keeps its outstanding pull
+   * request on the server but drops what still arrives for it once its own count runs out, and those
+   * messages then wait out their AckWait (measured: 20 of 20 NAK'd messages stuck 24 s). Closing unsubscribes,
+   * and the server hands the messages to the next pull at once. Messages a handler still works on are
+   * settled all the same (an ack needs no subscription).
+   */
   private Future<Void> stopPulling() {
     List<MessageConsumer> running = new ArrayList<>(consumers.values());
     consumers.clear();
-    if (running.isEmpty()) return Future.succeededFuture();
-    return bridge.blocking(() -> {
-      for (MessageConsumer c : running) c.stop();
-      return null;
-    });
+    return closeAll(running);
   }
 
+  private Future<Void> closeAll(List<MessageConsumer> running) {
+    if (running.isEmpty()) return Future.succeededFuture();
+    return bridge.<Void>blocking(() -> {
+      for (MessageConsumer c : running) {
+        try {
+          c.close();
+        } catch (Exception e) {
+          // closing on a closing connection: nothing left to release
+        }
+      }
+      return null;
+    }).recover(e -> Future.succeededFuture());
+  }
+
+  /**
+   * Stops and starts pulling again, one restart at a time; a pull that cannot start (the broker is out, a
+   * leader election) is retried with backoff until it does, so a runner never stays without a pull.
+   */
   private void restartPulling() {
-    if (stopping) return;
+    if (stopping || held || restarting) return;
+    restarting = true;
     LOG.info("{}: restarting its pull", spec.durable());
-    stopPulling().onComplete(ar -> {
-      if (!stopping) pull().onFailure(e -> LOG.warn("{}: pull not restarted: {}", spec.durable(), e.toString()));
+    stopPulling().onComplete(ar -> pullUntilStarted(1));
+  }
+
+  private void pullUntilStarted(int attempt) {
+    if (stopping || held) {
+      restarting = false;
+      return;
+    }
+    pull().onComplete(ar -> {
+      if (ar.succeeded()) {
+        restarting = false;
+        watchdog.touch();
+        return;
+      }
+      long delay = Math.min(10_000, 500L * attempt);
+      LOG.warn("{}: pull not started ({}), again in {} ms", spec.durable(), ar.cause().toString(), delay);
+      vertx.setTimer(delay, id -> pullUntilStarted(attempt + 1));
     });
   }
 
@@ -210,27 +278,24 @@ public final class ConsumerRunner extends VerticleBase {
   }
 
   /**
-   * After stopping: unpins each pinned source unless the server pins a client this instance knows is not
-   * itself, so a standby is pinned at once instead of after the pin timeout. An instance learns its own pin
-   * only from the messages it receives, so an idle one unpins too: if another instance held the pin, the
-   * server pins a waiting instance again at once (that one, when it is the only one waiting).
+   * After stopping: unpins each pinned source the server still pins to this instance, so a standby is pinned
+   * at once instead of after the pin timeout. An instance knows its pin only from the messages it received
+   * under it; one that received none leaves the pin alone (it may be another instance's) and, if it was in
+   * fact pinned, the server pins a standby after the pin timeout.
    */
   private Future<Void> unpin() {
-    List<Source> pinned = sources.stream().filter(s -> s.spec().pinned()).toList();
-    if (pinned.isEmpty()) return Future.succeededFuture();
     Map<Source, String> mine = new LinkedHashMap<>(pins);
+    if (mine.isEmpty()) return Future.succeededFuture();
     return bridge.<Void>blocking(() -> {
-      for (Source source : pinned) {
-        var s = source.spec();
+      for (var e : mine.entrySet()) {
+        var s = e.getKey().spec();
         ConsumerInfo ci = bridge.management().getConsumerInfo(s.stream(), s.durable());
-        String current = ci.getPriorityGroupStates() == null ? null : ci.getPriorityGroupStates().stream()
-            .filter(g -> s.pinnedGroup().equals(g.getGroup())).map(g -> g.getPinnedClientId()).filter(java.util.Objects::nonNull)
-            .findFirst().orElse(null);
-        if (current == null) continue;
-        String own = mine.get(source);
-        if (own != null && !own.equals(current)) continue; // pinned elsewhere since: leave it
-        bridge.management().unpinConsumer(s.stream(), s.durable(), s.pinnedGroup());
-        LOG.info("{}: pin given up", s.durable());
+        boolean pinnedHere = ci.getPriorityGroupStates() != null && ci.getPriorityGroupStates().stream()
+            .anyMatch(g -> s.pinnedGroup().equals(g.getGroup()) && e.getValue().equals(g.getPinnedClientId()));
+        if (pinnedHere) {
+          bridge.management().unpinConsumer(s.stream(), s.durable(), s.pinnedGroup());
+          LOG.info("{}: pin given up", s.durable());
+        }
       }
       return null;
     }).recover(e -> {
@@ -241,8 +306,8 @@ public final class ConsumerRunner extends VerticleBase {
 
   private void handle(Source source, Message msg) {
     watchdog.touch();
-    if (stopping) {
-      msg.nak();
+    if (stopping || held) {
+      msg.nak(); // arrived while the subscription was closing: back for another pull at once
       return;
     }
     if (source.spec().pinned() && msg.getHeaders() != null) {

@@ -141,6 +141,8 @@ public final class JetStreamBridge {
           || c instanceof java.util.concurrent.CancellationException) {
         return true;
       }
+      // 5xx from the JetStream API: no leader (an election), insufficient resources, JetStream busy.
+      if (c instanceof JetStreamApiException api && api.getErrorCode() >= 500) return true;
     }
     return false;
   }
@@ -213,6 +215,8 @@ public final class JetStreamBridge {
     String batch = java.util.UUID.randomUUID().toString();
     int n = 0;
     try {
+      // Core publishes: they only queue the message (jnats would wait only with its outgoing queue full, as
+      // publishAsync would), and the server answers the commit for the whole batch.
       for (HandOff h : handOffs) {
         Headers headers = new Headers().put(BATCH_ID, batch).put(BATCH_SEQUENCE, String.valueOf(++n))
             .put(MSG_TTL, h.ttl().toSeconds() + "s");
@@ -264,11 +268,6 @@ public final class JetStreamBridge {
     return kvPublish(bucket, key, value, PublishOptions.builder());
   }
 
-  /** Creates a key only if it has no value (a deleted key counts as none); fails when it exists. */
-  public Future<Long> kvCreate(Topology.BucketSpec bucket, String key, byte[] value) {
-    return blocking(() -> bucket(bucket).create(key, value));
-  }
-
   /** Writes a key only if it was never written: one asynchronous publish, no read first. */
   public Future<Long> kvPutIfAbsent(Topology.BucketSpec bucket, String key, byte[] value) {
     return kvPublish(bucket, key, value, PublishOptions.builder().expectedLastSubjectSequence(0));
@@ -277,13 +276,6 @@ public final class JetStreamBridge {
   /** Compare-and-set: updates only if the key is still at {@code revision}. */
   public Future<Long> kvUpdate(Topology.BucketSpec bucket, String key, byte[] value, long revision) {
     return kvPublish(bucket, key, value, PublishOptions.builder().expectedLastSubjectSequence(revision));
-  }
-
-  public Future<Void> kvDelete(Topology.BucketSpec bucket, String key) {
-    return blocking(() -> {
-      bucket(bucket).delete(key);
-      return null;
-    });
   }
 
   public Future<java.util.List<String>> kvKeys(Topology.BucketSpec bucket, String filter) {

@@ -41,6 +41,8 @@ public final class Provisioner {
     }
   }
 
+  private static final Duration API_TIMEOUT = Duration.ofSeconds(15);
+
   private final int replicas;
   private final Duration duplicateWindow;
   private final ConsumerSettings consumers;
@@ -57,7 +59,10 @@ public final class Provisioner {
   }
 
   public void provision(Connection nc) throws IOException, JetStreamApiException {
-    JetStreamManagement jsm = nc.jetStreamManagement();
+    // Creating a replicated stream waits for its placement and first leader: on a busy or just-started
+    // cluster that takes longer than jnats' default API timeout (2 s).
+    var options = io.nats.client.JetStreamOptions.builder().requestTimeout(API_TIMEOUT).build();
+    JetStreamManagement jsm = nc.jetStreamManagement(options);
     for (Topology.StreamSpec s : Topology.STREAMS) {
       StreamConfiguration cfg = StreamConfiguration.builder()
           .name(s.name()).subjects(s.subjects())
@@ -81,7 +86,7 @@ public final class Provisioner {
       }
       jsm.addOrUpdateConsumer(c.stream(), cfg.build());
     }
-    KeyValueManagement kvm = nc.keyValueManagement();
+    KeyValueManagement kvm = nc.keyValueManagement(io.nats.client.KeyValueOptions.builder().jetStreamOptions(options).build());
     for (Topology.BucketSpec b : Topology.BUCKETS) {
       KeyValueConfiguration.Builder cfg = KeyValueConfiguration.builder()
           .name(b.name()).description(b.purpose()).storageType(StorageType.File).replicas(replicas).maxHistoryPerKey(1);

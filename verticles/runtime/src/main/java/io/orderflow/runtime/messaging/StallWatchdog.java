@@ -36,7 +36,7 @@ final class StallWatchdog {
 
   void start() {
     lastArrival = System.currentTimeMillis();
-    if (timer < 0) timer = vertx.setPeriodic(Math.max(500, quiet.toMillis() / 3), id -> check());
+    if (timer < 0) timer = vertx.setPeriodic(Math.max(500, quiet.toMillis()), id -> check());
   }
 
   void stop() {
@@ -54,6 +54,7 @@ final class StallWatchdog {
   }
 
   private void check() {
+    // Probes at most once a quiet period, and only after a whole quiet period without an arrival.
     if (probing || quietMillis() < quiet.toMillis() || !idle.getAsBoolean()) return;
     probing = true;
     stalled.get().onComplete(ar -> {

@@ -5,6 +5,7 @@ import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.OrderedConsumerConfiguration;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,9 +67,19 @@ public final class StreamTail {
   private Future<Void> subscribe(long fromSequence) {
     return bridge.blocking(() -> {
       var config = new OrderedConsumerConfiguration().deliverPolicy(DeliverPolicy.ByStartSequence).startSequence(fromSequence);
-      consumer = bridge.connection().getStreamContext(stream).createOrderedConsumer(config)
+      return bridge.connection().getStreamContext(stream).createOrderedConsumer(config)
           .consume(msg -> context.runOnContext(v -> deliver(msg.metaData().streamSequence(), msg.getData())));
-      return null;
+    }).compose(started -> {
+      Promise<Void> on = Promise.promise();
+      context.runOnContext(v -> {
+        if (stopped) {
+          started.stop(); // stopped while it was starting: it must not run on
+        } else {
+          consumer = started;
+        }
+        on.complete();
+      });
+      return on.future();
     });
   }
 
@@ -97,6 +108,7 @@ public final class StreamTail {
 
   private void resubscribe() {
     if (stopped) return;
-    unsubscribe().onComplete(ar -> subscribe(lastSeen + 1));
+    unsubscribe().onComplete(ar -> subscribe(lastSeen + 1)
+        .onFailure(e -> LOG.warn("{} tail not restarted ({}); the watchdog tries again", stream, e.toString())));
   }
 }

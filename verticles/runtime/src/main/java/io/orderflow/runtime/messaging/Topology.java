@@ -27,8 +27,9 @@ public final class Topology {
    * A durable pull consumer.
    *
    * @param filters its filter subjects (several are one consumer since nats-server 2.10)
-   * @param pinnedGroup when set, a priority group with the pinned-client policy: the server delivers to one
-   *     instance at a time (a single writer) and pins another when that one stops pulling
+   * @param pinnedGroup when set, a priority group with the pinned-client policy: the server delivers this
+   *     consumer's messages to one instance at a time and pins another when that one stops pulling (a pin is
+   *     per consumer, and not a fence: single writers still fence their writes)
    */
   public record ConsumerSpec(String stream, String durable, List<String> filters, String pinnedGroup) {
     public ConsumerSpec {
