@@ -29,11 +29,16 @@ public sealed interface Event {
     }
   }
 
-  record OrderConfirmed(String orderId, String customerId, long totalCents, String currency) implements Event {
+  /** {@code requestHash}: the placing request's fingerprint, which names the order's hand-offs (may be absent in older events). */
+  record OrderConfirmed(String orderId, String customerId, long totalCents, String currency, String requestHash) implements Event {
     public OrderConfirmed {
       Ids.requireOrderId(orderId);
       Ids.requireCustomerId(customerId);
       Currency.require(currency);
+    }
+
+    public OrderConfirmed(String orderId, String customerId, long totalCents, String currency) {
+      this(orderId, customerId, totalCents, currency, null);
     }
 
     public String subject() {
@@ -41,11 +46,16 @@ public sealed interface Event {
     }
   }
 
-  record OrderCancelled(String orderId, String customerId, CancelReason reason, String detail) implements Event {
+  /** {@code requestHash}: the placing request's fingerprint, which names the order's hand-offs (may be absent in older events). */
+  record OrderCancelled(String orderId, String customerId, CancelReason reason, String detail, String requestHash) implements Event {
     public OrderCancelled {
       Ids.requireOrderId(orderId);
       Ids.requireCustomerId(customerId);
       Objects.requireNonNull(reason, "reason");
+    }
+
+    public OrderCancelled(String orderId, String customerId, CancelReason reason, String detail) {
+      this(orderId, customerId, reason, detail, null);
     }
 
     public String subject() {
@@ -65,12 +75,20 @@ public sealed interface Event {
     }
   }
 
-  record StockReserved(String orderId, List<StockLine> lines, long totalCents, String currency) implements Event {
+  /**
+   * {@code requestHash}: the placing request's fingerprint (copied from OrderPlaced), which names the order's
+   * payment-token hand-off (may be absent in older events).
+   */
+  record StockReserved(String orderId, List<StockLine> lines, long totalCents, String currency, String requestHash) implements Event {
     public StockReserved {
       Ids.requireOrderId(orderId);
       lines = List.copyOf(lines);
       if (lines.isEmpty()) throw new IllegalArgumentException("lines must not be empty");
       Currency.require(currency);
+    }
+
+    public StockReserved(String orderId, List<StockLine> lines, long totalCents, String currency) {
+      this(orderId, lines, totalCents, currency, null);
     }
 
     public String subject() {

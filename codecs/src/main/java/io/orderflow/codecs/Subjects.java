@@ -21,13 +21,20 @@ public final class Subjects {
   public static final String AUDIT_BLOCKS = "orderflow.audit.blocks";
   public static final String DLQ = "orderflow.dlq";
   /**
-   * Short-lived hand-offs from orders to one other service, stored in the ORDERS stream with a per-message
-   * TTL, never in an event: {@code orderflow.handoff.payment-token.<orderId>} (read by payments) and
-   * {@code orderflow.handoff.contact.<orderId>} (the email, read by notifications).
+   * Short-lived hand-offs from orders to one other service, each in a stream of its own with a per-message
+   * TTL, never in an event: {@code orderflow.handoff.payment-token.<orderId>.<requestHash>} (stream
+   * PAYMENT_TOKENS, read by payments) and {@code orderflow.handoff.contact.<orderId>.<requestHash>} (stream
+   * CONTACTS, the email, read by notifications). The request's fingerprint in the subject keeps two requests
+   * for one order (an Idempotency-Key reused with another body) from ever reading each other's hand-off.
    */
   public static final String HANDOFF_PREFIX = "orderflow.handoff";
   public static final String HANDOFF_PAYMENT_TOKEN = HANDOFF_PREFIX + ".payment-token";
   public static final String HANDOFF_CONTACT = HANDOFF_PREFIX + ".contact";
+
+  /** The subject of one request's hand-off of an order: {@code <prefix>.<orderId>.<requestHash>}. */
+  public static String handOff(String prefix, String orderId, String requestHash) {
+    return prefix + "." + orderId + "." + requestHash;
+  }
 
   private Subjects() {}
 

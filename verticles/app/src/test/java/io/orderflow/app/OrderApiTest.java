@@ -114,9 +114,9 @@ class OrderApiTest {
   }
 
   /**
-   * A keyed request that failed (the broker refused its order: 503) leaves nothing behind: neither its
-   * order nor its token and email hand-offs, so a corrected retry with the same key is a new request, not a
-   * conflict, and the stored order carries the corrected token.
+   * A keyed request that failed (the broker refused its order: 503) locks nothing: its hand-offs name its
+   * own fingerprint and simply expire, so a corrected retry with the same key is a new request, not a
+   * conflict, and the stored order's token is the corrected one.
    */
   @Test
   void aKeyWhoseOrderWasNeverAcceptedIsFreeForACorrectedRetry() throws Exception {
@@ -137,8 +137,9 @@ class OrderApiTest {
 
     assertThat(corrected.statusCode()).as(corrected.bodyAsString()).isEqualTo(202);
     String id = corrected.bodyAsJsonObject().getString("orderId");
-    var token = jsm.getLastMessage("ORDERS", io.orderflow.codecs.Subjects.HANDOFF_PAYMENT_TOKEN + "." + id);
-    assertThat(new String(token.getData(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("tok_visa");
+    String fingerprint = p.get(api, "/orders/" + id + "/events").bodyAsJsonArray().getJsonObject(0).getJsonObject("data").getString("requestHash");
+    var token = jsm.getLastMessage("PAYMENT_TOKENS", io.orderflow.codecs.Subjects.handOff(io.orderflow.codecs.Subjects.HANDOFF_PAYMENT_TOKEN, id, fingerprint));
+    assertThat(new String(token.getData(), java.nio.charset.StandardCharsets.UTF_8)).as("the stored order's token").isEqualTo("tok_visa");
     var again = p.call(HttpMethod.POST, api, "/orders", Orders.order("c-retry", "tok_visa", "SKU-1", 1), Map.of("Idempotency-Key", "retry-1"));
     assertThat(again.bodyAsJsonObject().getString("orderId")).as("the key now stands for that order").isEqualTo(id);
   }

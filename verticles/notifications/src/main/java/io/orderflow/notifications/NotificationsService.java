@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * Notifications: tells the customer by mail how their order ended (confirmed, or cancelled and why) and
  * records each notification as NotificationSent. Events never carry the address; it is read from the
- * order's short-lived contact hand-off (ORDERS stream, per-message TTL) that orders writes with the order,
+ * order's short-lived contact hand-off (CONTACTS stream, per-message TTL) that orders writes with the order,
  * so deleting that one message erases it everywhere.
  */
 public final class NotificationsService implements OrderflowService {
@@ -27,7 +27,7 @@ public final class NotificationsService implements OrderflowService {
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
-    ctx.requires(List.of(Topology.ORDERS, Topology.NOTIFICATIONS), List.of(Topology.NOTIFICATIONS_ENDED),
+    ctx.requires(List.of(Topology.ORDERS, Topology.NOTIFICATIONS, Topology.CONTACTS), List.of(Topology.NOTIFICATIONS_ENDED),
         List.of());
     var mailer = new SmtpMailer(config.smtpHost(), config.smtpPort(), config.starttls(), config.smtpTimeout(),
         config.from());

@@ -8,6 +8,7 @@ import io.orderflow.notifications.domain.MailTemplates;
 import io.orderflow.notifications.mail.SmtpMailer;
 import io.orderflow.runtime.messaging.Delivery;
 import io.orderflow.runtime.messaging.EventHandler;
+import io.orderflow.runtime.messaging.HandOffs;
 import io.orderflow.runtime.messaging.JetStreamBridge;
 import io.orderflow.runtime.messaging.StoredEvent;
 import io.orderflow.runtime.messaging.Topology;
@@ -23,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * The NOTIFICATIONS stream's event for the order is the record: when it exists, a redelivered or duplicated
  * event sends nothing. Delivery is at-least-once only across a crash between the SMTP hand-off and the
  * publish (the mail is then sent again, with the same Message-ID, so a receiver can recognise it).
- * The address comes from its short-lived hand-off in the ORDERS stream (read from the stream's leader, so
- * never missed because a follower lags); when it has expired or was erased, no mail is
+ * The address comes from its short-lived hand-off (the CONTACTS stream, read from its leader, so never
+ * missed because a follower lags); when it has expired or was erased, no mail is
  * sent and NotificationSent records template {@value MailTemplates#SKIPPED_NO_CONTACT}, so the audit still
  * shows the notification step as completed. Addresses are personal data and are never logged.
  */
@@ -34,9 +35,11 @@ final class OrderEndedHandler implements EventHandler {
 
   private final JetStreamBridge bridge;
   private final SmtpMailer mailer;
+  private final HandOffs handOffs;
 
   OrderEndedHandler(JetStreamBridge bridge, SmtpMailer mailer) {
     this.bridge = bridge;
+    this.handOffs = new HandOffs(bridge);
     this.mailer = mailer;
   }
 
@@ -52,9 +55,17 @@ final class OrderEndedHandler implements EventHandler {
     return bridge.lastEvent(Topology.NOTIFICATIONS, Subjects.NOTIFICATIONS + "." + order)
         .compose(record -> alreadySent(record, order, delivery)
             ? Future.succeededFuture()
-            : bridge.lastMessage(Topology.ORDERS, Subjects.HANDOFF_CONTACT + "." + order)
-                .compose(contact -> deliver(order, contact.map(m -> m.getData() == null ? new byte[0] : m.getData()), mail, delivery))
+            : handOffs.contact(order, requestHash(trigger.data()))
+                .compose(contact -> deliver(order, contact, mail, delivery))
                 .compose(sent -> publish(sent, delivery)));
+  }
+
+  private static String requestHash(Event ended) {
+    return switch (ended) {
+      case Event.OrderConfirmed c -> c.requestHash();
+      case Event.OrderCancelled c -> c.requestHash();
+      default -> null;
+    };
   }
 
   private static boolean alreadySent(Optional<StoredEvent> record, String order, Delivery delivery) {

@@ -86,7 +86,7 @@ class NotificationsServiceTest {
   @Test
   void aConfirmedOrderGetsOneConfirmationMail() throws Exception {
     String order = Ids.newOrderId();
-    Envelope confirmed = end(new Event.OrderConfirmed(order, "c-1", 2_599, "EUR"), ADDRESS);
+    Envelope confirmed = end(new Event.OrderConfirmed(order, "c-1", 2_599, "EUR", io.orderflow.runtime.TestHandOffs.REQUEST), ADDRESS);
 
     Envelope sent = awaitNotification(order);
 
@@ -108,7 +108,7 @@ class NotificationsServiceTest {
   @Test
   void anOrderCancelledForLackOfStockGetsACancellationMailSayingWhy() throws Exception {
     String order = Ids.newOrderId();
-    end(new Event.OrderCancelled(order, "c-1", CancelReason.OUT_OF_STOCK, "sku-1 short by 2"), ADDRESS);
+    end(new Event.OrderCancelled(order, "c-1", CancelReason.OUT_OF_STOCK, "sku-1 short by 2", io.orderflow.runtime.TestHandOffs.REQUEST), ADDRESS);
 
     String messageId = "<" + order + ".cancelled@orderflow>";
     assertThat(awaitNotification(order).data()).isEqualTo(new Event.NotificationSent(order, "order-cancelled", messageId));
@@ -120,7 +120,7 @@ class NotificationsServiceTest {
   @Test
   void aDuplicatedEventUnderANewMessageIdSendsNothingTwice() throws Exception {
     String order = Ids.newOrderId();
-    Envelope confirmed = end(new Event.OrderConfirmed(order, "c-1", 1_000, "EUR"), ADDRESS);
+    Envelope confirmed = end(new Event.OrderConfirmed(order, "c-1", 1_000, "EUR", io.orderflow.runtime.TestHandOffs.REQUEST), ADDRESS);
     Envelope first = awaitNotification(order);
     String messageId = ((Event.NotificationSent) first.data()).messageId();
     awaitMail(messageId);
@@ -137,7 +137,7 @@ class NotificationsServiceTest {
   @Test
   void anOrderWithoutAContactAddressIsRecordedAsSkippedWithoutAMail() throws Exception {
     String order = Ids.newOrderId();
-    end(new Event.OrderConfirmed(order, "c-1", 1_000, "EUR"), null);
+    end(new Event.OrderConfirmed(order, "c-1", 1_000, "EUR", io.orderflow.runtime.TestHandOffs.REQUEST), null);
 
     assertThat(awaitNotification(order).data())
         .isEqualTo(new Event.NotificationSent(order, "skipped-no-contact", "none"));
@@ -149,7 +149,7 @@ class NotificationsServiceTest {
     mailServer.stop();
     try {
       String order = Ids.newOrderId();
-      end(new Event.OrderCancelled(order, "c-1", CancelReason.PAYMENT_DECLINED, "card_declined"), ADDRESS);
+      end(new Event.OrderCancelled(order, "c-1", CancelReason.PAYMENT_DECLINED, "card_declined", io.orderflow.runtime.TestHandOffs.REQUEST), ADDRESS);
       await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
           assertThat(consumer().getRedelivered()).isPositive());
       assertThat(notification(order)).isEmpty();
@@ -173,7 +173,7 @@ class NotificationsServiceTest {
   static Envelope end(Event ended, String address) throws Exception {
     String order = ended.subject();
     if (address != null) {
-      io.orderflow.runtime.HandOffs.contact(bridge, order, address);
+      io.orderflow.runtime.TestHandOffs.contact(bridge, order, address);
     }
     Envelope event = Envelope.of(ended, Instant.now(), TRACEPARENT, null);
     bridge.publish(event).await(5, TimeUnit.SECONDS);

@@ -47,7 +47,7 @@ final class DeadLetteredOrders implements DeadLetterHandler {
       LogContext.ofTrace(traceparent, orderId.get(), cause.eventId()).around(() -> LOG.warn(
           "order {}: {} dead-lettered {} (dead letter {}), cancelling", orderId.get(), consumer, letter.subject(), letter.sequence()));
       var cancel = new Event.OrderCancelled(order.placed().orderId(), order.placed().customerId(), CancelReason.PROCESSING_FAILED,
-          DeadLetterPolicy.detail(letter.consumer(), letter.error()));
+          DeadLetterPolicy.detail(letter.consumer(), letter.error()), order.placed().requestHash());
       return ending.end(order, cancel, cause);
     });
   }

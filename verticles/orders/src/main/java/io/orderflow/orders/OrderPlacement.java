@@ -27,13 +27,15 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Accepts an order: prices it from the catalog and stores, in one atomic batch on the ORDERS stream, the
- * payment token's hand-off to payments, the email's hand-off to notifications (short-lived messages with a
- * per-message TTL that only those services read, never events) and OrderPlaced, then waits for the broker's
- * ack. All three are stored or none: a request that failed leaves nothing behind, so its Idempotency-Key is
- * free for a corrected retry, and a token can never belong to another request than the stored order's.
- * Idempotency costs no extra write: a keyed order's id is derived from (customer, key), OrderPlaced carries
- * the request's fingerprint and is stored only on an empty subject, and a retry finds it by its subject.
+ * Accepts an order: prices it from the catalog, hands the payment token to payments and the email to
+ * notifications (short-lived messages in streams of their own, with a per-message TTL, never in an event),
+ * then publishes OrderPlaced and waits for the broker's ack. The hand-offs' subjects carry the request's
+ * fingerprint, which OrderPlaced (and the events that follow it) carries too: a token or an email can only
+ * ever be read for the request that placed the order, a concurrent request reusing the key with another body
+ * writes hand-offs nobody reads, and a request that failed before OrderPlaced was stored locks nothing (its
+ * hand-offs simply expire), so a corrected retry with the same key is accepted.
+ * Idempotency costs no extra write: a keyed order's id is derived from (customer, key), OrderPlaced is stored
+ * only on an empty subject, and a retry finds it by its subject.
  */
 final class OrderPlacement {
   record Accepted(String orderId, boolean replay) {}
@@ -89,17 +91,19 @@ final class OrderPlacement {
       var placed = new Event.OrderPlaced(orderId, request.customerId(), priced.lines(), priced.totalCents(), priced.currency(), fingerprint);
       Instant now = Instant.now();
       Envelope event = Envelope.of(placed, now, Cause.trace(traceparent));
-      List<JetStreamBridge.HandOff> handOffs = List.of(
-          new JetStreamBridge.HandOff(Subjects.HANDOFF_PAYMENT_TOKEN + "." + orderId, utf8(request.paymentToken()), ttls.paymentToken()),
-          new JetStreamBridge.HandOff(Subjects.HANDOFF_CONTACT + "." + orderId, utf8(request.email()), ttls.contact()));
       // A keyed order is placed once, however late its twin: the subject must still be empty. (Its event id
       // also deduplicates within the broker's window.)
       PublishOptions.Builder options = keyed ? PublishOptions.builder().expectedLastSubjectSequence(0) : PublishOptions.builder();
-      return bridge.publishAtomically(event, handOffs, options)
+      return Future.all(
+              bridge.publishHandOff(new JetStreamBridge.HandOff(Subjects.handOff(Subjects.HANDOFF_PAYMENT_TOKEN, orderId, fingerprint),
+                  utf8(request.paymentToken()), ttls.paymentToken())),
+              bridge.publishHandOff(new JetStreamBridge.HandOff(Subjects.handOff(Subjects.HANDOFF_CONTACT, orderId, fingerprint),
+                  utf8(request.email()), ttls.contact())))
+          .compose(v -> bridge.publish(event, options))
           .compose(ack -> {
             Failpoint.AFTER_PUBLISH_ACK.hit();
-            return recordPending(placed, now, ack);
-          }, e -> keyed && (JetStreamBridge.isDuplicateBatch(e) || JetStreamBridge.isWrongLastSequence(e) || JetStreamBridge.isDuplicateInFlight(e))
+            return ack.isDuplicate() ? concurrentTwin(orderId, fingerprint) : recordPending(placed, now, ack);
+          }, e -> keyed && (JetStreamBridge.isWrongLastSequence(e) || JetStreamBridge.isDuplicateInFlight(e))
               ? concurrentTwin(orderId, fingerprint)
               : Future.failedFuture(e));
     });

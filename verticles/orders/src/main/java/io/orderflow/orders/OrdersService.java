@@ -20,7 +20,8 @@ public final class OrdersService implements OrderflowService {
 
   @Override
   public Future<Void> start(ServiceContext ctx) {
-    ctx.requires(List.of(Topology.ORDERS, Topology.INVENTORY, Topology.PAYMENTS, Topology.NOTIFICATIONS, Topology.DLQ),
+    ctx.requires(List.of(Topology.ORDERS, Topology.INVENTORY, Topology.PAYMENTS, Topology.NOTIFICATIONS, Topology.DLQ,
+            Topology.PAYMENT_TOKENS, Topology.CONTACTS),
         List.of(Topology.ORDERS_REJECTED, Topology.ORDERS_PAYMENTS, Topology.ORDERS_DLQ),
         List.of(Topology.CATALOG, Topology.ORDERS_VIEW));
     OrderPlacement.HandOffTtls ttls;

@@ -40,11 +40,12 @@ final class SagaHandler implements EventHandler {
         if (p.amountCents() != order.totalCents()) {
           d.withLogContext(() -> LOG.error("{}: charged {} but the total is {}", order.orderId(), p.amountCents(), order.totalCents()));
         }
-        yield new Event.OrderConfirmed(order.orderId(), order.customerId(), order.totalCents(), order.currency());
+        yield new Event.OrderConfirmed(order.orderId(), order.customerId(), order.totalCents(), order.currency(), order.requestHash());
       }
-      case Event.PaymentDeclined p -> new Event.OrderCancelled(order.orderId(), order.customerId(), p.cancelReason(), p.declineCode());
+      case Event.PaymentDeclined p -> new Event.OrderCancelled(order.orderId(), order.customerId(), p.cancelReason(), p.declineCode(),
+          order.requestHash());
       case Event.StockRejected r -> new Event.OrderCancelled(order.orderId(), order.customerId(), CancelReason.OUT_OF_STOCK,
-          r.sku() + ": requested " + r.requested() + ", available " + r.available());
+          r.sku() + ": requested " + r.requested() + ", available " + r.available(), order.requestHash());
       default -> null;
     };
   }

@@ -21,7 +21,7 @@ import java.util.List;
  * Payments: charges every reserved order through the payment gateway, once, and publishes
  * PaymentAuthorized or PaymentDeclined; voids the charge of an order that ended CANCELLED. Its state is the
  * PAYMENTS stream itself (one decision per order); the payment token arrives through its short-lived
- * hand-off in the ORDERS stream and is never logged or published.
+ * hand-off in the PAYMENT_TOKENS stream and is never logged or published.
  */
 public final class PaymentsService implements OrderflowService {
   private static final Logger LOG = LoggerFactory.getLogger(PaymentsService.class);
@@ -39,7 +39,7 @@ public final class PaymentsService implements OrderflowService {
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
-    ctx.requires(List.of(Topology.INVENTORY, Topology.PAYMENTS, Topology.ORDERS, Topology.SYSTEM),
+    ctx.requires(List.of(Topology.INVENTORY, Topology.PAYMENTS, Topology.ORDERS, Topology.SYSTEM, Topology.PAYMENT_TOKENS),
         List.of(Topology.PAYMENTS_RESERVED, Topology.PAYMENTS_ENDED), List.of());
     var client = new PaymentGatewayClient(ctx.vertx(), config.pspUrl(), config.gatewayTimeout(), ctx.telemetry().tracing());
     var runner = new java.util.concurrent.atomic.AtomicReference<ConsumerRunner>();

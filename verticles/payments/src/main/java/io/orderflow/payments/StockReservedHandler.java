@@ -9,6 +9,7 @@ import io.orderflow.payments.domain.PaymentDecision;
 import io.orderflow.payments.gateway.GatewayBreaker;
 import io.orderflow.runtime.messaging.Delivery;
 import io.orderflow.runtime.messaging.EventHandler;
+import io.orderflow.runtime.messaging.HandOffs;
 import io.orderflow.runtime.messaging.JetStreamBridge;
 import io.orderflow.runtime.messaging.StoredEvent;
 import io.orderflow.runtime.messaging.Topology;
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * made under the order's key and charges only if there is none, so not even a gateway that lost its
  * idempotency cache charges twice. An order that already ended or whose charge was voided is never charged,
  * and a charge stored after its order ended CANCELLED is voided at once ({@link ChargeVoiding}).
- * The token comes from its hand-off in the ORDERS stream: a token the gateway refuses as malformed or unknown
+ * The token comes from its hand-off (the PAYMENT_TOKENS stream, the subject naming the request's fingerprint): a token the gateway refuses as malformed or unknown
  * declines the order ({@code invalid_payment}: CANCELLED / PAYMENT_INVALID), a token whose hand-off expired
  * declines it ({@code token_expired}) unless the gateway already charged under the order's key. A gateway
  * outage is not the message's fault: it waits in the stream (RetryLater).
@@ -39,9 +40,11 @@ final class StockReservedHandler implements EventHandler {
   private final GatewayBreaker gateway;
   private final ChargeVoiding voiding;
   private final PaymentMetrics metrics;
+  private final HandOffs handOffs;
 
   StockReservedHandler(JetStreamBridge bridge, GatewayBreaker gateway, ChargeVoiding voiding, PaymentMetrics metrics) {
     this.bridge = bridge;
+    this.handOffs = new HandOffs(bridge);
     this.gateway = gateway;
     this.voiding = voiding;
     this.metrics = metrics;
@@ -103,9 +106,8 @@ final class StockReservedHandler implements EventHandler {
 
   private Future<Event> decide(Event.StockReserved reserved, Delivery delivery) {
     String traceparent = delivery.event().traceparent();
-    return bridge.lastMessage(Topology.ORDERS, Subjects.HANDOFF_PAYMENT_TOKEN + "." + reserved.orderId()).compose(handOff -> {
-      Optional<String> token = handOff.map(m -> m.getData() == null ? "" : new String(m.getData(), StandardCharsets.UTF_8))
-          .filter(t -> !t.isBlank());
+    return handOffs.paymentToken(reserved.orderId(), reserved.requestHash()).compose(handOff -> {
+      Optional<String> token = handOff.map(bytes -> new String(bytes, StandardCharsets.UTF_8)).filter(t -> !t.isBlank());
       if (token.isEmpty()) {
         // The hand-off expired (an outage longer than its TTL) or was erased. An earlier attempt may have
         // charged before it did: ask the gateway before ending the order, so a charged order is never cancelled.

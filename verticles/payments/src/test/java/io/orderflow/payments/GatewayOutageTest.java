@@ -133,8 +133,8 @@ class GatewayOutageTest {
 
   static String reserve(String token) throws Exception {
     String order = Ids.newOrderId();
-    io.orderflow.runtime.HandOffs.paymentToken(bridge, order, token);
-    var data = new Event.StockReserved(order, List.of(new StockLine("sku-1", 1)), 1000, "EUR");
+    io.orderflow.runtime.TestHandOffs.paymentToken(bridge, order, token);
+    var data = new Event.StockReserved(order, List.of(new StockLine("sku-1", 1)), 1000, "EUR", io.orderflow.runtime.TestHandOffs.REQUEST);
     bridge.publish(Envelope.of(data, Instant.now(), null, null)).await(5, TimeUnit.SECONDS);
     return order;
   }

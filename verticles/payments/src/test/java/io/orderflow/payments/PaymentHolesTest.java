@@ -16,7 +16,7 @@ import io.orderflow.codecs.StockLine;
 import io.orderflow.codecs.Subjects;
 import io.orderflow.payments.GatewayProxy.Fault;
 import io.orderflow.pspsim.PspSimVerticle;
-import io.orderflow.runtime.HandOffs;
+import io.orderflow.runtime.TestHandOffs;
 import io.orderflow.runtime.NatsServer;
 import io.orderflow.runtime.Settings;
 import io.orderflow.runtime.messaging.DeadLetters;
@@ -268,8 +268,8 @@ class PaymentHolesTest {
   }
 
   static String reserve(String order, String token, Duration tokenTtl) throws Exception {
-    HandOffs.paymentToken(bridge, order, token, tokenTtl);
-    var data = new Event.StockReserved(order, List.of(new StockLine("sku-1", 1)), TOTAL, "EUR");
+    TestHandOffs.paymentToken(bridge, order, token, tokenTtl);
+    var data = new Event.StockReserved(order, List.of(new StockLine("sku-1", 1)), TOTAL, "EUR", TestHandOffs.REQUEST);
     bridge.publish(Envelope.of(data, Instant.now(), null, null)).await(5, TimeUnit.SECONDS);
     return order;
   }
@@ -323,7 +323,8 @@ class PaymentHolesTest {
 
   static boolean handOffPresent(String order) throws Exception {
     try {
-      nc.jetStreamManagement().getLastMessage(Topology.ORDERS, Subjects.HANDOFF_PAYMENT_TOKEN + "." + order);
+      nc.jetStreamManagement().getLastMessage(Topology.PAYMENT_TOKENS,
+          Subjects.handOff(Subjects.HANDOFF_PAYMENT_TOKEN, order, TestHandOffs.REQUEST));
       return true;
     } catch (JetStreamApiException e) {
       return false; // expired: no message on the subject

@@ -210,7 +210,7 @@ class PaymentsServiceTest {
     List<Future<?>> published = new ArrayList<>();
     for (int i = 0; i < 30; i++) {
       String order = Ids.newOrderId();
-      io.orderflow.runtime.HandOffs.paymentToken(bridge, order, "tok_123_not_a_card");
+      io.orderflow.runtime.TestHandOffs.paymentToken(bridge, order, "tok_123_not_a_card");
       orders.add(order);
     }
     for (String order : orders) published.add(bridge.publish(reservation(order, TOTAL)));
@@ -255,7 +255,7 @@ class PaymentsServiceTest {
 
   static Envelope reserve(String order, String token, long totalCents) throws Exception {
     if (token != null) {
-      io.orderflow.runtime.HandOffs.paymentToken(bridge, order, token);
+      io.orderflow.runtime.TestHandOffs.paymentToken(bridge, order, token);
     }
     Envelope reserved = reservation(order, totalCents);
     bridge.publish(reserved).await(5, TimeUnit.SECONDS);
@@ -263,7 +263,7 @@ class PaymentsServiceTest {
   }
 
   static Envelope reservation(String order, long totalCents) {
-    var data = new Event.StockReserved(order, List.of(new StockLine("sku-1", 2), new StockLine("sku-2", 1)), totalCents, "EUR");
+    var data = new Event.StockReserved(order, List.of(new StockLine("sku-1", 2), new StockLine("sku-2", 1)), totalCents, "EUR", io.orderflow.runtime.TestHandOffs.REQUEST);
     return Envelope.of(data, Instant.now(), TRACEPARENT, Ids.eventId(order, EventType.ORDER_PLACED));
   }
 

@@ -68,7 +68,7 @@ public final class StockLedger {
       }
     }
     List<StockLine> lines = order.lines().stream().map(OrderLine::stock).toList();
-    return StockDecision.publish(new Event.StockReserved(order.orderId(), lines, order.totalCents(), order.currency()));
+    return StockDecision.publish(new Event.StockReserved(order.orderId(), lines, order.totalCents(), order.currency(), order.requestHash()));
   }
 
   public StockDecision decideCommit(String orderId) {

@@ -90,10 +90,6 @@ public final class JetStreamBridge {
 
   /** Publishes with extra expectations (e.g. the last stream sequence, for optimistic concurrency). */
   public Future<PublishAck> publish(Envelope event, PublishOptions.Builder options) {
-    return publish(event, null, options);
-  }
-
-  private Future<PublishAck> publish(Envelope event, Headers extra, PublishOptions.Builder options) {
     Span span = telemetry.tracing().startProducer("send " + event.type().ceType(), event.traceparent());
     span.setAttribute(MessagingAttributes.SYSTEM, MessagingAttributes.NATS)
         .setAttribute(MessagingAttributes.OPERATION, "send")
@@ -102,8 +98,7 @@ public final class JetStreamBridge {
     if (event.orderId() != null) span.setAttribute(MessagingAttributes.ORDER_ID, event.orderId());
     String traceparent = Tracing.traceparent(span);
     Envelope traced = traceparent == null ? event : event.withTraceparent(traceparent);
-    Headers headers = extra == null ? new Headers() : extra;
-    headers.put(CONTENT_TYPE, Envelope.CONTENT_TYPE);
+    Headers headers = new Headers().put(CONTENT_TYPE, Envelope.CONTENT_TYPE);
     if (traced.traceparent() != null) headers.put(TRACEPARENT, traced.traceparent());
     Future<PublishAck> published;
     try {
@@ -200,48 +195,16 @@ public final class JetStreamBridge {
   private static final String LEADER_GET = "$JS.API.STREAM.MSG.GET.";
   private static final java.time.Duration READ_TIMEOUT = java.time.Duration.ofSeconds(5);
 
-  /** A hand-off message stored next to an event in one atomic batch, gone after its TTL (per-message TTL). */
+  /** A short-lived message for one other service, gone after its TTL (per-message TTL). */
   public record HandOff(String subject, byte[] value, java.time.Duration ttl) {}
 
-  /**
-   * Publishes an event together with hand-off messages as one atomic batch (nats-server 2.12): either all of
-   * them are stored, with the event last, or none. The hand-offs go out without waiting (the server checks
-   * the batch's sequence numbers and answers the commit only), so the batch costs one round trip. The event
-   * carries its id as {@code Nats-Msg-Id}; a batch repeated within the duplicate window fails with
-   * {@link #isDuplicateBatch}, as do the {@code options}' expectations when they do not hold.
-   */
-  public Future<PublishAck> publishAtomically(Envelope event, List<HandOff> handOffs, PublishOptions.Builder options) {
-    if (!connected()) return disconnected();
-    String batch = java.util.UUID.randomUUID().toString();
-    int n = 0;
-    try {
-      // Core publishes: they only queue the message (jnats would wait only with its outgoing queue full, as
-      // publishAsync would), and the server answers the commit for the whole batch.
-      for (HandOff h : handOffs) {
-        Headers headers = new Headers().put(BATCH_ID, batch).put(BATCH_SEQUENCE, String.valueOf(++n))
-            .put(MSG_TTL, h.ttl().toSeconds() + "s");
-        connection.publish(NatsMessage.builder().subject(h.subject()).headers(headers).data(h.value()).build());
-      }
-    } catch (RuntimeException e) {
-      return Future.failedFuture(e);
-    }
-    Headers commit = new Headers().put(BATCH_ID, batch).put(BATCH_SEQUENCE, String.valueOf(n + 1)).put(BATCH_COMMIT, "1");
-    return publish(event, commit, options);
+  /** Stores a hand-off; the stream keeps one message per subject, so storing it again replaces it. */
+  public Future<PublishAck> publishHandOff(HandOff handOff) {
+    return publishRaw(handOff.subject(), new Headers().put(MSG_TTL, handOff.ttl().toSeconds() + "s"), handOff.value(),
+        PublishOptions.builder().build());
   }
 
-  private static final String BATCH_ID = "Nats-Batch-Id";
-  private static final String BATCH_SEQUENCE = "Nats-Batch-Sequence";
-  private static final String BATCH_COMMIT = "Nats-Batch-Commit";
   private static final String MSG_TTL = "Nats-TTL";
-  private static final int DUPLICATE_IN_BATCH = 10201;
-
-  /** True when an atomic batch was refused because its event's id was stored within the duplicate window. */
-  public static boolean isDuplicateBatch(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof JetStreamApiException e && e.getApiErrorCode() == DUPLICATE_IN_BATCH) return true;
-    }
-    return false;
-  }
 
   /** The message at a stream sequence, or empty when there is none (deleted or beyond the end). */
   public Future<Optional<MessageInfo>> messageAt(String stream, long seq) {

@@ -70,7 +70,7 @@ public final class Provisioner {
           .retentionPolicy(RetentionPolicy.Limits).discardPolicy(DiscardPolicy.Old)
           .duplicateWindow(duplicateWindow)
           .allowDirect(true)
-          .allowMessageTtl(s.handOffs()).allowAtomicPublish(s.handOffs())
+          .allowMessageTtl(s.handOffs()).maxMessagesPerSubject(s.handOffs() ? 1 : -1)
           .denyDelete(s.immutable()).denyPurge(s.immutable())
           .build();
       if (exists(() -> jsm.getStreamInfo(s.name()))) jsm.updateStream(cfg);

@@ -14,8 +14,7 @@ public final class Topology {
 
   /**
    * @param immutable deny delete and purge (the audit log)
-   * @param handOffs the stream also holds short-lived hand-off messages: per-message TTL (Nats-TTL) and atomic
-   *     batches, so an order and its hand-offs are stored together or not at all
+   * @param handOffs a stream of short-lived hand-offs: per-message TTL (Nats-TTL), one message per subject
    */
   public record StreamSpec(String name, List<String> subjects, boolean immutable, boolean handOffs) {
     StreamSpec(String name, String subject) {
@@ -71,20 +70,22 @@ public final class Topology {
   /** The priority group of the single-writer consumers (inventory's ledger, audit's chain). */
   public static final String WRITER_GROUP = "writer";
 
-  /**
-   * ORDERS also carries the hand-offs of an order's payment token and email ({@link Subjects#HANDOFF_PREFIX}):
-   * they are written in one atomic batch with OrderPlaced and expire by per-message TTL. No consumer's filter
-   * matches them; only payments and notifications read them, by subject.
-   */
+  /** The payment tokens orders hands to payments, and only to payments (its own stream). */
+  public static final String PAYMENT_TOKENS = "PAYMENT_TOKENS";
+  /** The email addresses orders hands to notifications (its own stream: erasing one is deleting its message). */
+  public static final String CONTACTS = "CONTACTS";
+
   public static final List<StreamSpec> STREAMS = List.of(
-      new StreamSpec(ORDERS, List.of("orderflow.orders.>", Subjects.HANDOFF_PREFIX + ".>"), false, true),
+      new StreamSpec(ORDERS, "orderflow.orders.>"),
       new StreamSpec(INVENTORY, "orderflow.inventory.>"),
       new StreamSpec(PAYMENTS, "orderflow.payments.>"),
       new StreamSpec(NOTIFICATIONS, "orderflow.notifications.>"),
       new StreamSpec(AUDIT, List.of("orderflow.audit.>"), true, false),
       new StreamSpec(DLQ, Subjects.DLQ + ".>"),
       new StreamSpec(REPLAY, REPLAY_PREFIX + ".>"),
-      new StreamSpec(SYSTEM, "orderflow.system.>"));
+      new StreamSpec(SYSTEM, "orderflow.system.>"),
+      new StreamSpec(PAYMENT_TOKENS, List.of(Subjects.HANDOFF_PAYMENT_TOKEN + ".>"), false, true),
+      new StreamSpec(CONTACTS, List.of(Subjects.HANDOFF_CONTACT + ".>"), false, true));
 
   /** Inventory's ledger: one writer at a time, pinned by the server; its writes still carry the sequence fence. */
   public static final ConsumerSpec INVENTORY_ORDERS = new ConsumerSpec(ORDERS, "inventory-orders", "orderflow.orders.>").pinnedTo(WRITER_GROUP);
