@@ -34,6 +34,8 @@ public final class Chaos {
     add(Scenario.of("two-instances", ProcessFaults::twoInstances));
     add(Scenario.of("cluster-node-loss", BrokerFaults::clusterNodeLoss));
     add(Scenario.of("hot-sku-r3", BrokerFaults::hotSku));
+    add(Scenario.of("dlq-replay-late", DlqReplayLate::run));
+    add(Scenario.of("bad-tokens", BadTokens::run));
   }
 
   private static void add(Scenario s) {
@@ -128,6 +130,7 @@ public final class Chaos {
   private static void usage() {
     System.err.println("usage: orderflow.jar chaos [--short] [SCENARIO...]   (no names: all)");
     System.err.println("scenarios: " + String.join(" ", SCENARIOS.keySet()));
+    System.err.println("  --short: scaled timings (20 s outages, 5 s AckWait, 1 s gateway timeout, 2 s breaker reset, 5 s pin timeout)");
   }
 
   private static void deleteQuietly(Path dir) {

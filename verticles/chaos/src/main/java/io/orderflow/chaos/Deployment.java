@@ -63,7 +63,12 @@ final class Deployment {
     }
 
     String ready() {
-      return "http://127.0.0.1:" + mgmtPort + "/ready";
+      return mgmt() + "/ready";
+    }
+
+    /** The management port's base URL (health, readiness, metrics, the DLQ admin). */
+    String mgmt() {
+      return "http://127.0.0.1:" + mgmtPort;
     }
 
     String label() {

@@ -43,6 +43,11 @@ final class LoadGenerator {
       this.spec = spec;
     }
 
+    /** The id the order gets: a keyed order's id is derived from (customer, Idempotency-Key). */
+    String expectedId() {
+      return io.orderflow.codecs.Ids.orderIdForIdempotencyKey(spec.customerId(), key);
+    }
+
     boolean settled() {
       return orderId != null || rejected != null || gaveUp;
     }
@@ -67,6 +72,8 @@ final class LoadGenerator {
   private final AtomicInteger created = new AtomicInteger();
   private final AtomicLong rr = new AtomicLong();
   private volatile boolean running;
+  /** Runs once per order before its first request (a scenario preparing the order's world); none by default. */
+  private volatile java.util.function.Consumer<Order> beforeFirstAttempt = o -> {};
 
   LoadGenerator(Http http, Supplier<List<String>> apis, double rate, IntFunction<OrderSpec> orders, int limit,
       String keyPrefix, Duration retryFor) {
@@ -77,6 +84,12 @@ final class LoadGenerator {
     this.limit = limit;
     this.keyPrefix = keyPrefix;
     this.retryFor = retryFor;
+  }
+
+  /** Sets what runs before each order's first request; call before {@link #start}. */
+  LoadGenerator beforeFirstAttempt(java.util.function.Consumer<Order> hook) {
+    this.beforeFirstAttempt = hook;
+    return this;
   }
 
   void start() {
@@ -122,6 +135,13 @@ final class LoadGenerator {
       return;
     }
     Order o = new Order(n, keyPrefix + "-" + n, orders.apply(n));
+    try {
+      beforeFirstAttempt.accept(o);
+    } catch (RuntimeException e) {
+      o.rejected = "not sent: preparing it failed: " + e;
+      all.add(o);
+      return;
+    }
     all.add(o);
     attempt(o, o.created.plus(retryFor));
   }

@@ -34,9 +34,10 @@ final class NatsNodes {
     NatsNodes n = new NatsNodes(http);
     List<int[]> ports = new ArrayList<>();
     for (int i = 0; i < count; i++) ports.add(new int[] {Ports.free(), Ports.free(), Ports.free()});
+    Path stores = storeBase(sup);
     for (int i = 0; i < count; i++) {
       String name = "nats-" + (i + 1);
-      Path store = Files.createDirectories(sup.dir.resolve(name + "-store"));
+      Path store = Files.createDirectories(stores.resolve(name + "-store"));
       Path conf = sup.dir.resolve(name + ".conf");
       Files.writeString(conf, config(name, ports, i, store));
       Proc proc = sup.create(name, List.of(binary, "-c", conf.toString()), Map.of());
@@ -45,6 +46,20 @@ final class NatsNodes {
     for (Node node : n.nodes) node.proc.start();
     for (Node node : n.nodes) n.awaitHealthy(node, Duration.ofSeconds(60));
     return n;
+  }
+
+  /**
+   * Where the nodes keep their JetStream storage: beside the logs, on disk, like a deployment. A killed node
+   * restarts on the same files. {@code ORDERFLOW_CHAOS_NATS_STORE=tmpfs} puts it in {@code /dev/shm} (a busy
+   * shared disk then cannot slow the broker down), any other value is a directory to use.
+   */
+  private static Path storeBase(Supervisor sup) throws java.io.IOException {
+    String setting = System.getenv("ORDERFLOW_CHAOS_NATS_STORE");
+    if (setting == null || setting.isBlank() || "disk".equals(setting)) return sup.dir;
+    Path base = "tmpfs".equals(setting) ? Path.of("/dev/shm") : Path.of(setting);
+    Path dir = Files.createTempDirectory(Files.createDirectories(base), "orderflow-chaos-" + sup.dir.getFileName() + "-");
+    sup.scratch(dir);
+    return dir;
   }
 
   private static String config(String name, List<int[]> ports, int self, Path store) {

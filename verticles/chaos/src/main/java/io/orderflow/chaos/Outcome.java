@@ -18,6 +18,8 @@ final class Outcome {
   long maxBacklog;
   double drainSeconds;
   double tookSeconds;
+  /** Scenario-specific figures, appended to the result line as key=value in insertion order. */
+  final java.util.Map<String, Object> extra = new java.util.LinkedHashMap<>();
   final List<String> failures = new ArrayList<>();
   final List<String> notes = new ArrayList<>();
 
@@ -42,6 +44,12 @@ final class Outcome {
   }
 
   String line() {
+    StringBuilder more = new StringBuilder();
+    extra.forEach((k, v) -> more.append(' ').append(k).append('=').append(v));
+    return lineWithoutExtra() + more;
+  }
+
+  private String lineWithoutExtra() {
     return String.format(Locale.ROOT,
         "scenario=%s result=%s accepted=%d confirmed=%d cancelled=%d lost=%d double_charged=%d oversold=%d dlq=%d redelivered=%d max_backlog=%d drain_s=%.1f",
         scenario, passed() ? "PASS" : "FAIL", accepted, confirmed, cancelled, lost, doubleCharged, oversold, dlq, redelivered,

@@ -52,14 +52,15 @@ final class PoisonEvents {
         .map(l -> l.consumer() + "<-" + l.sourceStream() + "#" + l.sourceSeq()).toList());
   }
 
-  private static Poison inject(Run r, String what, String subject, byte[] body, Topology.ConsumerSpec consumer) throws Exception {
+  static Poison inject(Run r, String what, String subject, byte[] body, Topology.ConsumerSpec consumer) throws Exception {
     Headers h = new Headers().add("Content-Type", "application/cloudevents+json").add("Nats-Msg-Id", "poison-" + subject);
     r.injectedIds.add(io.orderflow.codecs.Subjects.lastToken(subject));
     PublishAck ack = r.broker.publish(subject, h, body);
+    r.poison.add(new Broker.Stored(ack.getStream(), ack.getSeqno()));
     return new Poison(what, ack.getStream(), ack.getSeqno(), consumer);
   }
 
-  private static byte[] cloudEvent(String type, String subject, JsonObject data) {
+  static byte[] cloudEvent(String type, String subject, JsonObject data) {
     return new JsonObject().put("specversion", "1.0").put("id", "poison-" + subject).put("source", "/orderflow/chaos")
         .put("type", type).put("subject", subject).put("time", Instant.now().toString())
         .put("datacontenttype", "application/json").put("data", data).encode().getBytes(StandardCharsets.UTF_8);

@@ -16,6 +16,8 @@ import java.util.Random;
 final class Run implements AutoCloseable {
   static final String VISA = "tok_visa";
   static final String DECLINED = "tok_chargeDeclined";
+  /** The test tokens psp-sim knows; any other is refused as malformed or unknown (400 invalid-payment-token). */
+  static final java.util.Set<String> KNOWN_TOKENS = java.util.Set.of(VISA, DECLINED, "tok_chargeDeclinedInsufficientFunds");
   static final long PRICE_CENTS = 1250;
 
   final String name;
@@ -37,8 +39,17 @@ final class Run implements AutoCloseable {
   boolean stockMayRunOut;
   /** Dead letters the scenario itself caused (poison events); any other is a failure. */
   long expectedDeadLetters;
+  /**
+   * Messages the scenario put into event streams that are no events (poison), by stream and sequence: audit
+   * cannot log them, so I4 expects one entry per event-stream message except these (while they are stored).
+   */
+  final java.util.Set<Broker.Stored> poison = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /** Orders a saga consumer dead-lettered an event of: they may end PROCESSING_FAILED (I1), the others may not. */
+  final java.util.Set<String> mayFail = java.util.concurrent.ConcurrentHashMap.newKeySet();
   /** Order ids the scenario put on the bus itself (poison): not client orders. */
   final java.util.Set<String> injectedIds = new java.util.HashSet<>();
+  /** Accepted orders the scenario had dead-lettered on purpose: they, and only they, end PROCESSING_FAILED. */
+  final java.util.Set<String> failedOnPurpose = java.util.concurrent.ConcurrentHashMap.newKeySet();
   /** Check that no order got two mails (scenarios without kill -9 of notifications). */
   boolean exactlyOnceMail;
   private int loadCount;
@@ -104,9 +115,24 @@ final class Run implements AutoCloseable {
     });
   }
 
+  /** A token psp-sim refuses as malformed or unknown: the order must end CANCELLED / PAYMENT_INVALID. */
+  static String badToken(Random random) {
+    return "tok_" + Long.toString(random.nextLong() & Long.MAX_VALUE, 36) + "_not_a_card";
+  }
+
+  static boolean isBadToken(String token) {
+    return !KNOWN_TOKENS.contains(token);
+  }
+
   LoadGenerator startLoad(double rate, int limit, java.util.function.IntFunction<LoadGenerator.OrderSpec> orders) {
+    return startLoad(rate, limit, orders, o -> {});
+  }
+
+  /** A load whose every order first runs {@code before} (e.g. to prepare something under its known id). */
+  LoadGenerator startLoad(double rate, int limit, java.util.function.IntFunction<LoadGenerator.OrderSpec> orders,
+                          java.util.function.Consumer<LoadGenerator.Order> before) {
     String prefix = name + "-" + Long.toString(System.currentTimeMillis(), 36) + "-" + (loadCount++);
-    load = new LoadGenerator(http, () -> d.orderApis(), rate, orders, limit, prefix, t.clientRetry());
+    load = new LoadGenerator(http, () -> d.orderApis(), rate, orders, limit, prefix, t.clientRetry()).beforeFirstAttempt(before);
     loads.add(load);
     if (sampler == null) sampler = Sampler.start(broker, focus());
     load.start();
@@ -142,13 +168,26 @@ final class Run implements AutoCloseable {
     healedAt = Instant.now();
   }
 
-  /** Stops the load and waits until every accepted order is terminal, then checks the invariants. */
-  Invariants finish() throws Exception {
+  /**
+   * Stops the load and waits until every submitted order is answered and every accepted one is terminal,
+   * with nothing left on any consumer; false (with the reason recorded as a failure) when it did not get quiet.
+   */
+  boolean settle() throws Exception {
+    stopLoads();
+    return new Invariants(this).awaitQuiet(t.quietTimeout());
+  }
+
+  private void stopLoads() throws Exception {
     for (LoadGenerator l : loads) l.stop();
     for (LoadGenerator l : loads) {
       l.awaitSettled(t.clientRetry().plusSeconds(30));
       l.resolveGaveUp(Duration.ofSeconds(60));
     }
+  }
+
+  /** Stops the load and waits until every accepted order is terminal, then checks the invariants. */
+  Invariants finish() throws Exception {
+    stopLoads();
     Instant from = healedAt != null ? healedAt : Instant.now();
     Invariants inv = new Invariants(this);
     inv.awaitQuiet(t.quietTimeout());

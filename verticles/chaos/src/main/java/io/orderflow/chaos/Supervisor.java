@@ -15,6 +15,8 @@ import java.util.Map;
 final class Supervisor implements AutoCloseable {
   final Path dir;
   private final List<Proc> procs = new ArrayList<>();
+  /** Directories outside {@link #dir} (broker storage on tmpfs) removed once every process stopped. */
+  private final List<Path> scratch = new ArrayList<>();
 
   Supervisor(Path dir) throws IOException {
     this.dir = Files.createDirectories(dir);
@@ -28,6 +30,10 @@ final class Supervisor implements AutoCloseable {
     Proc p = new Proc(name, command, env, log(name));
     procs.add(p);
     return p;
+  }
+
+  synchronized void scratch(Path dir) {
+    scratch.add(dir);
   }
 
   synchronized List<Proc> all() {
@@ -53,6 +59,21 @@ final class Supervisor implements AutoCloseable {
       }
     }
     for (Proc p : reverse) if (p.name.startsWith("nats")) stopQuietly(p, Duration.ofSeconds(10));
+    if (System.getenv("ORDERFLOW_CHAOS_KEEP") == null) {
+      List<Path> dirs;
+      synchronized (this) {
+        dirs = List.copyOf(scratch);
+      }
+      for (Path d : dirs) deleteQuietly(d);
+    }
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try (var files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // a leftover directory is harmless
+    }
   }
 
   private static void stopQuietly(Proc p, Duration grace) {
