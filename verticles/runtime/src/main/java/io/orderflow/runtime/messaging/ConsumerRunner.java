@@ -69,6 +69,12 @@ public final class ConsumerRunner extends VerticleBase {
   /** The pin id the server last delivered under, per pinned source: this instance is (or was) the pinned one. */
   private final Map<Source, String> pins = new java.util.concurrent.ConcurrentHashMap<>();
   private StallWatchdog watchdog;
+  /**
+   * The one jnats dispatcher (thread) this runner's subscriptions deliver on. Without one, each consumer
+   * context jnats makes per pull starts a dispatcher of its own that nothing ever closes: a thread leaked
+   * at every restart of the pull.
+   */
+  private volatile io.nats.client.Dispatcher dispatcher;
   private Context context;
   private int inFlight;
   private boolean stopping;
@@ -165,7 +171,16 @@ public final class ConsumerRunner extends VerticleBase {
         if (p.tryComplete()) LOG.warn("{}: stopped with {} message(s) still in flight", spec.durable(), inFlight);
       });
       return p.future();
-    }).compose(v -> unpin());
+    }).compose(v -> unpin()).onComplete(ar -> {
+      io.nats.client.Dispatcher d = dispatcher;
+      if (d != null) {
+        try {
+          bridge.connection().closeDispatcher(d);
+        } catch (RuntimeException e) {
+          // the connection is closing: its dispatchers go with it
+        }
+      }
+    });
   }
 
   private Future<Void> pull() {
@@ -176,7 +191,7 @@ public final class ConsumerRunner extends VerticleBase {
           ConsumeOptions.Builder consume = ConsumeOptions.builder().batchSize(options.batchSize()).expiresIn(PULL_EXPIRES);
           if (source.spec().pinned()) consume.group(source.spec().pinnedGroup());
           var cc = bridge.connection().getConsumerContext(source.spec().stream(), source.spec().durable());
-          started.put(source, cc.consume(consume.build(), msg -> context.runOnContext(v -> handle(source, msg))));
+          started.put(source, cc.consume(consume.build(), dispatcher(), msg -> context.runOnContext(v -> handle(source, msg))));
         }
       } catch (Exception e) {
         for (MessageConsumer c : started.values()) c.close(); // all sources or none
@@ -206,6 +221,17 @@ public final class ConsumerRunner extends VerticleBase {
    * and the server hands the messages to the next pull at once. Messages a handler still works on are
    * settled all the same (an ack needs no subscription).
    */
+  private io.nats.client.Dispatcher dispatcher() {
+    io.nats.client.Dispatcher d = dispatcher;
+    if (d == null) {
+      synchronized (this) {
+        if (dispatcher == null) dispatcher = bridge.connection().createDispatcher();
+        d = dispatcher;
+      }
+    }
+    return d;
+  }
+
   private Future<Void> stopPulling() {
     List<MessageConsumer> running = new ArrayList<>(consumers.values());
     consumers.clear();

@@ -34,6 +34,7 @@ public final class StreamTail {
   private long lastSequenceAtStart = Long.MAX_VALUE;
   private long lastSeen;
   private StallWatchdog watchdog;
+  private volatile io.nats.client.Dispatcher dispatcher;
   private boolean stopped;
 
   public StreamTail(JetStreamBridge bridge, String stream) {
@@ -61,14 +62,23 @@ public final class StreamTail {
   public Future<Void> stop() {
     stopped = true;
     if (watchdog != null) watchdog.stop();
-    return unsubscribe();
+    return unsubscribe().onComplete(ar -> {
+      if (dispatcher != null) {
+        try {
+          bridge.connection().closeDispatcher(dispatcher);
+        } catch (RuntimeException e) {
+          // the connection is closing: its dispatchers go with it
+        }
+      }
+    });
   }
 
   private Future<Void> subscribe(long fromSequence) {
     return bridge.blocking(() -> {
       var config = new OrderedConsumerConfiguration().deliverPolicy(DeliverPolicy.ByStartSequence).startSequence(fromSequence);
+      if (dispatcher == null) dispatcher = bridge.connection().createDispatcher(); // one for every resubscription
       return bridge.connection().getStreamContext(stream).createOrderedConsumer(config)
-          .consume(msg -> context.runOnContext(v -> deliver(msg.metaData().streamSequence(), msg.getData())));
+          .consume(dispatcher, msg -> context.runOnContext(v -> deliver(msg.metaData().streamSequence(), msg.getData())));
     }).compose(started -> {
       Promise<Void> on = Promise.promise();
       context.runOnContext(v -> {
