@@ -3,10 +3,7 @@ package io.orderflow.payments;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.nats.client.Connection;
-import io.nats.client.JetStreamApiException;
 import io.nats.client.PublishOptions;
-import io.nats.client.api.MessageInfo;
 import io.nats.client.api.PublishAck;
 import io.nats.client.api.StreamInfoOptions;
 import io.nats.client.impl.Headers;
@@ -18,22 +15,16 @@ import io.orderflow.codecs.Ids;
 import io.orderflow.codecs.StockLine;
 import io.orderflow.codecs.Subjects;
 import io.orderflow.payments.GatewayProxy.Fault;
-import io.orderflow.pspsim.PspSimVerticle;
 import io.orderflow.runtime.telemetry.Tracing;
 import io.orderflow.runtime.messaging.DeadLetters;
-import io.orderflow.runtime.messaging.JetStreamBridge;
-import io.orderflow.runtime.NatsServer;
 import io.orderflow.runtime.messaging.Provisioner;
 import io.orderflow.runtime.ServiceContext;
 import io.orderflow.runtime.Settings;
 import io.orderflow.runtime.messaging.StoredEvent;
 import io.orderflow.runtime.messaging.Topology;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.client.WebClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,44 +41,29 @@ class PaymentsServiceTest {
   static final String TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
   static final long TOTAL = 2_500;
 
-  static NatsServer nats;
-  static Connection nc;
-  static Vertx vertx;
-  static JetStreamBridge bridge;
-  static GatewayProxy proxy;
-  static WebClient http;
-  static int pspPort;
   static LogCapture logs;
+
+  static PaymentsTestbed bed;
 
   @BeforeAll
   static void up() throws Exception {
     logs = new LogCapture();
-    nats = NatsServer.start();
-    nc = nats.connect();
-    vertx = Vertx.vertx();
-    bridge = new JetStreamBridge(vertx, nc);
-    http = WebClient.create(vertx);
-    PspSimVerticle psp = new PspSimVerticle(0);
-    vertx.deployVerticle(psp).await(10, TimeUnit.SECONDS);
-    pspPort = psp.actualPort();
-    proxy = GatewayProxy.start(vertx, pspPort).await(10, TimeUnit.SECONDS);
+    bed = PaymentsTestbed.start();
     Settings settings = Settings.of(Map.of(
-        "psp.url", "http://127.0.0.1:" + proxy.port(),
+        "psp.url", bed.gatewayUrl(),
         // Well above a loaded machine's slowest answer: a timed-out call is retried, which would blur the request counts.
         "payments.gateway-timeout", "5s",
         "consumer.max-attempts", "4",
         "consumer.backoff", "20ms",
         "consumer.max-backoff", "200ms"));
-    Provisioner.from(settings).provision(nc);
-    var ctx = ServiceContext.standalone("payments", vertx, settings, new JetStreamBridge(vertx, nc), Router.router(vertx));
+    Provisioner.from(settings).provision(bed.nc);
+    var ctx = ServiceContext.standalone("payments", bed.vertx, settings, bed.bridge, Router.router(bed.vertx));
     new PaymentsService().start(ctx).await(10, TimeUnit.SECONDS);
   }
 
   @AfterAll
   static void down() throws Exception {
-    vertx.close().await(10, TimeUnit.SECONDS);
-    nc.close();
-    nats.close();
+    bed.close();
     logs.close();
   }
 
@@ -98,7 +74,7 @@ class PaymentsServiceTest {
 
     Envelope payment = awaitPayment(order);
 
-    JsonObject ledger = ledger(order);
+    JsonObject ledger = bed.ledger(order);
     assertThat(ledger.getJsonArray("charges")).hasSize(1);
     String chargeId = ledger.getJsonArray("charges").getJsonObject(0).getString("id");
     assertThat(payment.data()).isEqualTo(new Event.PaymentAuthorized(order, chargeId, TOTAL, "EUR"));
@@ -117,8 +93,8 @@ class PaymentsServiceTest {
     Envelope payment = awaitPayment(order);
 
     assertThat(payment.data()).isEqualTo(new Event.PaymentDeclined(order, "card_declined", TOTAL, "EUR"));
-    assertThat(ledger(order).getJsonArray("charges")).isEmpty();
-    JsonObject lookup = http.get(pspPort, "127.0.0.1", "/v1/charges").addQueryParam("idempotencyKey", order)
+    assertThat(bed.charges(order)).isEmpty();
+    JsonObject lookup = bed.http.get(bed.pspPort, "127.0.0.1", "/v1/charges").addQueryParam("idempotencyKey", order)
         .send().await(5, TimeUnit.SECONDS).bodyAsJsonObject();
     assertThat(lookup.getString("status")).isEqualTo("declined");
   }
@@ -137,7 +113,7 @@ class PaymentsServiceTest {
 
     assertThat(awaitPayment(order).data())
         .isEqualTo(new Event.PaymentDeclined(order, Event.PaymentDeclined.TOKEN_EXPIRED, TOTAL, "EUR"));
-    assertThat(proxy.requests(order)).isZero();
+    assertThat(bed.proxy.requests(order)).isZero();
   }
 
   @Test
@@ -145,17 +121,17 @@ class PaymentsServiceTest {
     Envelope reserved = reserve("tok_visa");
     String order = reserved.subject();
     Envelope first = awaitPayment(order);
-    int gatewayRequests = proxy.requests(order);
-    int ledgerRequests = ledger(order).getInteger("requests");
+    int gatewayRequests = bed.proxy.requests(order);
+    int ledgerRequests = bed.ledger(order).getInteger("requests");
 
-    PublishAck duplicate = bridge.publishRaw(reserved.natsSubject(), new Headers(), EventCodec.encode(reserved),
+    PublishAck duplicate = bed.bridge.publishRaw(reserved.natsSubject(), new Headers(), EventCodec.encode(reserved),
         PublishOptions.builder().messageId("replayed-" + reserved.id()).build()).await(5, TimeUnit.SECONDS);
     assertThat(duplicate.isDuplicate()).isFalse();
     awaitHandled(duplicate.getSeqno());
 
-    assertThat(proxy.requests(order)).isEqualTo(gatewayRequests);
-    assertThat(ledger(order).getInteger("requests")).isEqualTo(ledgerRequests);
-    assertThat(ledger(order).getJsonArray("charges")).hasSize(1);
+    assertThat(bed.proxy.requests(order)).isEqualTo(gatewayRequests);
+    assertThat(bed.ledger(order).getInteger("requests")).isEqualTo(ledgerRequests);
+    assertThat(bed.charges(order)).hasSize(1);
     assertThat(paymentMessages(order)).isEqualTo(1);
     assertThat(awaitPayment(order).id()).isEqualTo(first.id());
   }
@@ -163,26 +139,26 @@ class PaymentsServiceTest {
   @Test
   void aGatewayOutageIsRetriedUntilTheChargeGoesThroughOnce() throws Exception {
     String order = Ids.newOrderId();
-    proxy.inject(order, Fault.UNAVAILABLE, Fault.UNAVAILABLE);
+    bed.proxy.inject(order, Fault.UNAVAILABLE, Fault.UNAVAILABLE);
     reserve(order, "tok_visa");
 
     Envelope payment = awaitPayment(order);
 
     assertThat(payment.data()).isInstanceOf(Event.PaymentAuthorized.class);
-    assertThat(proxy.requests(order)).isEqualTo(3);
-    assertThat(ledger(order).getInteger("requests")).isEqualTo(1);
-    assertThat(ledger(order).getJsonArray("charges")).hasSize(1);
+    assertThat(bed.proxy.requests(order)).isEqualTo(3);
+    assertThat(bed.ledger(order).getInteger("requests")).isEqualTo(1);
+    assertThat(bed.charges(order)).hasSize(1);
   }
 
   @Test
   void aChargeWhoseAnswerTimedOutIsFoundAtTheGatewayNotChargedTwice() throws Exception {
     String order = Ids.newOrderId();
-    proxy.inject(order, Fault.NO_ANSWER);
+    bed.proxy.inject(order, Fault.NO_ANSWER);
     reserve(order, "tok_visa");
 
     Envelope payment = awaitPayment(order);
 
-    JsonObject ledger = ledger(order);
+    JsonObject ledger = bed.ledger(order);
     // The retry asks the gateway for the charge made under the order's key before charging again.
     assertThat(ledger.getInteger("requests")).isEqualTo(1);
     assertThat(ledger.getJsonArray("charges")).hasSize(1);
@@ -198,31 +174,31 @@ class PaymentsServiceTest {
 
     assertThat(awaitPayment(order).data()).isEqualTo(new Event.PaymentDeclined(order, "invalid_payment", TOTAL, "EUR"));
     awaitHandled(sequenceOf(reserved));
-    assertThat(proxy.requests(order)).as("charged once, never retried").isEqualTo(1);
-    assertThat(deadLetters(List.of(order))).isEmpty();
+    assertThat(bed.proxy.requests(order)).as("charged once, never retried").isEqualTo(1);
+    assertThat(bed.deadLetters(List.of(order))).isEmpty();
     assertThat(logs.lines()).noneMatch(line -> line != null && line.contains(secret));
   }
 
   @Test
   void aFloodOfRefusedTokensEndsEveryPaymentAsInvalidPaymentAndDeadLettersNothing() throws Exception {
-    long breakerChanges = messages(Topology.SYSTEM);
+    long breakerChanges = bed.messages(Topology.SYSTEM);
     List<String> orders = new ArrayList<>();
     List<Future<?>> published = new ArrayList<>();
     for (int i = 0; i < 30; i++) {
       String order = Ids.newOrderId();
-      io.orderflow.runtime.TestHandOffs.paymentToken(bridge, order, "tok_123_not_a_card");
+      io.orderflow.runtime.TestHandOffs.paymentToken(bed.bridge, order, "tok_123_not_a_card");
       orders.add(order);
     }
-    for (String order : orders) published.add(bridge.publish(reservation(order, TOTAL)));
+    for (String order : orders) published.add(bed.bridge.publish(reservation(order, TOTAL)));
     Future.all(published).await(10, TimeUnit.SECONDS);
 
     await().atMost(Duration.ofSeconds(20)).until(() -> payments(orders).size() == orders.size());
     assertThat(payments(orders)).allSatisfy((order, payment) ->
         assertThat(payment).isEqualTo(new Event.PaymentDeclined(order, "invalid_payment", TOTAL, "EUR")));
-    awaitHandled(lastSequence(Topology.INVENTORY));
-    assertThat(deadLetters(orders)).isEmpty();
-    assertThat(orders).allSatisfy(order -> assertThat(proxy.requests(order)).as(order).isEqualTo(1));
-    assertThat(messages(Topology.SYSTEM)).as("a refused token is an answer, not an outage: the breaker stays closed")
+    awaitHandled(bed.lastSequence(Topology.INVENTORY));
+    assertThat(bed.deadLetters(orders)).isEmpty();
+    assertThat(orders).allSatisfy(order -> assertThat(bed.proxy.requests(order)).as(order).isEqualTo(1));
+    assertThat(bed.messages(Topology.SYSTEM)).as("a refused token is an answer, not an outage: the breaker stays closed")
         .isEqualTo(breakerChanges);
   }
 
@@ -233,13 +209,13 @@ class PaymentsServiceTest {
     Envelope reserved = reserve(order, "tok_visa", 0);
     long seq = sequenceOf(reserved);
 
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(deadLetters(List.of(order))).hasSize(1));
-    var dead = deadLetters(List.of(order)).get(0);
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(bed.deadLetters(List.of(order))).hasSize(1));
+    var dead = bed.deadLetters(List.of(order)).get(0);
     assertThat(dead.getHeaders().getFirst(DeadLetters.STREAM_SEQ)).isEqualTo(String.valueOf(seq));
     assertThat(dead.getHeaders().getFirst(DeadLetters.ERROR)).contains("rejected", "400", "amountCents");
     awaitHandled(seq);
     assertThat(failuresCounted(seq)).as("real failures counted before dead-lettering: consumer.max-attempts").isEqualTo(4);
-    assertThat(proxy.requests(order)).as("a charge per attempt (one more after a call that timed out)").isGreaterThanOrEqualTo(4);
+    assertThat(bed.proxy.requests(order)).as("a charge per attempt (one more after a call that timed out)").isGreaterThanOrEqualTo(4);
     assertThat(paymentMessages(order)).isZero();
   }
 
@@ -255,10 +231,10 @@ class PaymentsServiceTest {
 
   static Envelope reserve(String order, String token, long totalCents) throws Exception {
     if (token != null) {
-      io.orderflow.runtime.TestHandOffs.paymentToken(bridge, order, token);
+      io.orderflow.runtime.TestHandOffs.paymentToken(bed.bridge, order, token);
     }
     Envelope reserved = reservation(order, totalCents);
-    bridge.publish(reserved).await(5, TimeUnit.SECONDS);
+    bed.bridge.publish(reserved).await(5, TimeUnit.SECONDS);
     return reserved;
   }
 
@@ -268,43 +244,18 @@ class PaymentsServiceTest {
   }
 
   static long sequenceOf(Envelope reserved) throws Exception {
-    return nc.jetStreamManagement().getLastMessage(Topology.INVENTORY, reserved.natsSubject()).getSeq();
+    return bed.nc.jetStreamManagement().getLastMessage(Topology.INVENTORY, reserved.natsSubject()).getSeq();
   }
 
   /** How many real failures the payments consumer counted for its message at this INVENTORY sequence. */
   static int failuresCounted(long seq) throws Exception {
-    return bridge.kvGet(Topology.FAILED_ATTEMPTS, Topology.PAYMENTS_RESERVED.durable() + "." + seq).await(5, TimeUnit.SECONDS)
+    return bed.bridge.kvGet(Topology.FAILED_ATTEMPTS, Topology.PAYMENTS_RESERVED.durable() + "." + seq).await(5, TimeUnit.SECONDS)
         .map(e -> Integer.parseInt(new String(e.value(), java.nio.charset.StandardCharsets.US_ASCII))).orElse(0);
-  }
-
-  static long lastSequence(String stream) throws Exception {
-    return nc.jetStreamManagement().getStreamInfo(stream).getStreamState().getLastSequence();
-  }
-
-  static long messages(String stream) throws Exception {
-    return nc.jetStreamManagement().getStreamInfo(stream).getStreamState().getMsgCount();
-  }
-
-  /** The dead letters (of any consumer) of these orders' messages. */
-  static List<MessageInfo> deadLetters(List<String> orders) throws Exception {
-    var jsm = nc.jetStreamManagement();
-    List<MessageInfo> found = new ArrayList<>();
-    for (long s = 1; s <= lastSequence(Topology.DLQ); s++) {
-      MessageInfo m;
-      try {
-        m = jsm.getMessage(Topology.DLQ, s);
-      } catch (JetStreamApiException e) {
-        continue; // deleted by the DLQ admin
-      }
-      String subject = m.getHeaders() == null ? null : m.getHeaders().getFirst(DeadLetters.SUBJECT);
-      if (subject != null && orders.contains(Subjects.lastToken(subject))) found.add(m);
-    }
-    return found;
   }
 
   static Envelope awaitPayment(String order) {
     return await().atMost(Duration.ofSeconds(15)).until(() -> {
-      Optional<StoredEvent> e = bridge.lastEvent(Topology.PAYMENTS, Subjects.PAYMENTS + "." + order).await(5, TimeUnit.SECONDS);
+      Optional<StoredEvent> e = bed.bridge.lastEvent(Topology.PAYMENTS, Subjects.PAYMENTS + "." + order).await(5, TimeUnit.SECONDS);
       return e.filter(StoredEvent::ok).map(StoredEvent::envelope).orElse(null);
     }, p -> p != null);
   }
@@ -313,7 +264,7 @@ class PaymentsServiceTest {
   static Map<String, Event> payments(List<String> orders) throws Exception {
     Map<String, Event> decided = new java.util.LinkedHashMap<>();
     for (String order : orders) {
-      bridge.lastEvent(Topology.PAYMENTS, Subjects.PAYMENTS + "." + order).await(5, TimeUnit.SECONDS)
+      bed.bridge.lastEvent(Topology.PAYMENTS, Subjects.PAYMENTS + "." + order).await(5, TimeUnit.SECONDS)
           .filter(StoredEvent::ok).ifPresent(e -> decided.put(order, e.envelope().data()));
     }
     return decided;
@@ -322,7 +273,7 @@ class PaymentsServiceTest {
   /** Waits until the payments consumer has delivered and settled everything up to this stream sequence. */
   static void awaitHandled(long seq) {
     await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
-      var info = nc.jetStreamManagement().getConsumerInfo(Topology.INVENTORY, Topology.PAYMENTS_RESERVED.durable());
+      var info = bed.nc.jetStreamManagement().getConsumerInfo(Topology.INVENTORY, Topology.PAYMENTS_RESERVED.durable());
       assertThat(info.getDelivered().getStreamSequence()).isGreaterThanOrEqualTo(seq);
       assertThat(info.getNumAckPending()).isZero();
       assertThat(info.getNumPending()).isZero();
@@ -331,14 +282,8 @@ class PaymentsServiceTest {
 
   static long paymentMessages(String order) throws Exception {
     String subject = Subjects.PAYMENTS + "." + order;
-    var state = nc.jetStreamManagement()
+    var state = bed.nc.jetStreamManagement()
         .getStreamInfo(Topology.PAYMENTS, StreamInfoOptions.filterSubjects(subject)).getStreamState();
     return state.getSubjects().stream().filter(s -> s.getName().equals(subject)).mapToLong(s -> s.getCount()).sum();
-  }
-
-  static JsonObject ledger(String order) throws Exception {
-    JsonObject all = http.get(pspPort, "127.0.0.1", "/admin/ledger").send().await(5, TimeUnit.SECONDS).bodyAsJsonObject();
-    JsonObject key = all.getJsonObject("keys").getJsonObject(order);
-    return key == null ? new JsonObject().put("requests", 0).put("charges", new JsonArray()) : key;
   }
 }
