@@ -1,9 +1,9 @@
 package io.orderflow.app;
 
+import io.orderflow.runtime.LoopbackPorts;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -37,10 +37,7 @@ final class PrometheusServer implements AutoCloseable {
 
   static PrometheusServer start(List<String> targets, Path rules) throws Exception {
     Path dir = Files.createTempDirectory("orderflow-prometheus-");
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = LoopbackPorts.free();
     Path config = dir.resolve("prometheus.yml");
     Files.writeString(config, """
         global:

@@ -1,5 +1,6 @@
 package io.orderflow.chaos;
 
+import io.orderflow.runtime.LoopbackPorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -110,10 +111,10 @@ final class Deployment {
       throw new IllegalStateException("provision " + (rc == null ? "timed out" : "failed (exit " + rc + ")") + "; see " + provision.log);
     }
 
-    int pspPort = Ports.free();
+    int pspPort = LoopbackPorts.free();
     Proc psp = sup.create("psp-sim", launch.java("psp-sim", true), Map.of("ORDERFLOW_PSP_PORT", String.valueOf(pspPort)));
     psp.start();
-    int smtpPort = Ports.free();
+    int smtpPort = LoopbackPorts.free();
     Path mail = Files.createDirectories(sup.dir.resolve("mail"));
     Proc smtp = sup.create("smtp-sink", launch.java("smtp-sink", true),
         Map.of("ORDERFLOW_SMTP_PORT", String.valueOf(smtpPort), "ORDERFLOW_MAIL_DIR", mail.toString()));
@@ -138,8 +139,8 @@ final class Deployment {
   /** Creates (does not start) one more instance of a service, with extra settings. */
   Instance add(String service, Map<String, String> extraEnv) {
     int index = (int) instances.stream().filter(i -> i.service.equals(service)).count() + 1;
-    int httpPort = Ports.free();
-    int mgmtPort = Ports.free();
+    int httpPort = LoopbackPorts.free();
+    int mgmtPort = LoopbackPorts.free();
     Map<String, String> env = new LinkedHashMap<>(serviceEnv);
     env.put("ORDERFLOW_HTTP_PORT", String.valueOf(httpPort));
     env.put("ORDERFLOW_MGMT_PORT", String.valueOf(mgmtPort));

@@ -1,5 +1,6 @@
 package io.orderflow.chaos;
 
+import io.orderflow.runtime.LoopbackPorts;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -33,7 +34,7 @@ final class NatsNodes {
   static NatsNodes start(Supervisor sup, String binary, int count, Http http) throws Exception {
     NatsNodes n = new NatsNodes(http);
     List<int[]> ports = new ArrayList<>();
-    for (int i = 0; i < count; i++) ports.add(new int[] {Ports.free(), Ports.free(), Ports.free()});
+    for (int i = 0; i < count; i++) ports.add(new int[] {LoopbackPorts.free(), LoopbackPorts.free(), LoopbackPorts.free()});
     Path stores = storeBase(sup);
     for (int i = 0; i < count; i++) {
       String name = "nats-" + (i + 1);

@@ -19,6 +19,7 @@ import io.orderflow.codecs.Ids;
 import io.orderflow.codecs.Subjects;
 import io.orderflow.runtime.telemetry.Tracing;
 import io.orderflow.runtime.messaging.JetStreamBridge;
+import io.orderflow.runtime.LoopbackPorts;
 import io.orderflow.runtime.NatsServer;
 import io.orderflow.runtime.messaging.Provisioner;
 import io.orderflow.runtime.ServiceContext;
@@ -29,7 +30,6 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import jakarta.mail.Message;
 import jakarta.mail.internet.MimeMessage;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -60,7 +60,7 @@ class NotificationsServiceTest {
     nc = nats.connect();
     vertx = Vertx.vertx();
     bridge = new JetStreamBridge(vertx, nc);
-    smtp = new ServerSetup(freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP);
+    smtp = new ServerSetup(LoopbackPorts.free(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP);
     mailServer = new GreenMail(smtp);
     mailServer.start();
     Settings settings = Settings.of(Map.of(
@@ -222,11 +222,5 @@ class NotificationsServiceTest {
     var state = nc.jetStreamManagement()
         .getStreamInfo(Topology.NOTIFICATIONS, StreamInfoOptions.filterSubjects(subject)).getStreamState();
     return state.getSubjects().stream().filter(s -> s.getName().equals(subject)).mapToLong(s -> s.getCount()).sum();
-  }
-
-  static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 }

@@ -101,7 +101,7 @@ public final class NatsCluster implements AutoCloseable {
       Path dir = Files.createTempDirectory("orderflow-nats-cluster-");
       List<Node> nodes = new ArrayList<>();
       for (int i = 0; i < size; i++) {
-        nodes.add(new Node("n" + (i + 1), NatsServer.freePort(), NatsServer.freePort(), NatsServer.freePort(), dir));
+        nodes.add(new Node("n" + (i + 1), LoopbackPorts.free(), LoopbackPorts.free(), LoopbackPorts.free(), dir));
       }
       for (Node n : nodes) {
         Files.createDirectories(n.store);

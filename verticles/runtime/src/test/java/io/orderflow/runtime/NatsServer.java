@@ -5,7 +5,6 @@ import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.orderflow.runtime.nats.NatsServerBinary;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,7 +35,7 @@ public final class NatsServer implements AutoCloseable {
     Path binary = binary();
     try {
       Path dir = Files.createTempDirectory("orderflow-nats-");
-      int port = freePort();
+      int port = LoopbackPorts.free();
       Path log = dir.resolve("nats.log");
       Process p = new ProcessBuilder(binary.toString(), "-a", "127.0.0.1", "-p", String.valueOf(port), "-js",
           "-sd", dir.resolve("store").toString())
@@ -93,12 +92,6 @@ public final class NatsServer implements AutoCloseable {
       }
     }
     return binary;
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 
   @Override
