@@ -40,11 +40,17 @@ public final class Main {
     nameProcess(args[0].equals("services") ? (args.length > 1 && !args[1].equals("all") ? args[1] : "orderflow") : args[0]);
     switch (args[0]) {
       case "provision" -> {
+        int rc = 0;
         try {
           provision(settings);
+        } catch (Exception e) {
+          System.err.println("orderflow: provisioning failed: " + e.getMessage());
+          rc = 1;
         } finally {
           flushLogs();
         }
+        // A thread a failure left behind (a client library's) must not keep the process, and its caller, waiting.
+        System.exit(rc);
       }
       case "services" -> services(settings, args.length > 1 ? args[1] : "all");
       case "psp-sim" -> pspSim(settings);
@@ -61,9 +67,9 @@ public final class Main {
   private static void provision(Settings settings) throws Exception {
     Vertx vertx = Vertx.vertx();
     try {
-      Connection nc = NatsConnector.connect(vertx, settings, "provisioner").await(30, TimeUnit.SECONDS);
-      Provisioner.from(settings).provision(nc);
-      nc.close();
+      try (Connection nc = NatsConnector.connect(vertx, settings, "provisioner").await(30, TimeUnit.SECONDS)) {
+        Provisioner.from(settings).provision(nc);
+      }
     } finally {
       vertx.close().await(10, TimeUnit.SECONDS);
     }

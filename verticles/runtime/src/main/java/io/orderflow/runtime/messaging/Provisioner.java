@@ -14,6 +14,7 @@ import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.RetentionPolicy;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
+import io.nats.client.api.StreamInfo;
 import java.io.IOException;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -64,17 +65,23 @@ public final class Provisioner {
     var options = io.nats.client.JetStreamOptions.builder().requestTimeout(API_TIMEOUT).build();
     JetStreamManagement jsm = nc.jetStreamManagement(options);
     for (Topology.StreamSpec s : Topology.STREAMS) {
+      StreamInfo existing = find(() -> jsm.getStreamInfo(s.name()));
       StreamConfiguration cfg = StreamConfiguration.builder()
           .name(s.name()).subjects(s.subjects())
           .storageType(StorageType.File).replicas(replicas)
           .retentionPolicy(RetentionPolicy.Limits).discardPolicy(DiscardPolicy.Old)
           .duplicateWindow(duplicateWindow)
           .allowDirect(true)
-          .allowMessageTtl(s.handOffs()).maxMessagesPerSubject(s.handOffs() ? 1 : -1)
+          .allowMessageTtl(s.handOffs() || keepsMessageTtl(s, existing)).maxMessagesPerSubject(s.handOffs() ? 1 : -1)
           .denyDelete(s.immutable()).denyPurge(s.immutable())
           .build();
-      if (exists(() -> jsm.getStreamInfo(s.name()))) jsm.updateStream(cfg);
-      else jsm.addStream(cfg);
+      try {
+        if (existing != null) jsm.updateStream(cfg);
+        else jsm.addStream(cfg);
+      } catch (JetStreamApiException e) {
+        throw new ProvisioningException((existing == null ? "cannot create" : "cannot update") + " stream " + s.name()
+            + ": " + e.getMessage() + (existing == null ? "" : " (the existing stream's settings conflict with this version's)"), e);
+      }
     }
     for (Topology.ConsumerSpec c : Topology.CONSUMERS) {
       ConsumerConfiguration.Builder cfg = ConsumerConfiguration.builder()
@@ -98,17 +105,38 @@ public final class Provisioner {
         Topology.STREAMS.size(), Topology.CONSUMERS.size(), Topology.BUCKETS.size(), replicas);
   }
 
-  interface Lookup {
-    Object get() throws IOException, JetStreamApiException;
+  /**
+   * The server cannot turn per-message TTL off once a stream has it, and earlier builds kept the hand-offs in
+   * ORDERS with TTL on: their data must still provision, so the flag stays (no orderflow publisher sets a TTL
+   * on an event).
+   */
+  private static boolean keepsMessageTtl(Topology.StreamSpec s, StreamInfo existing) {
+    if (existing == null || !existing.getConfiguration().isAllowMessageTtl()) return false;
+    LOG.warn("stream {} keeps per-message TTL on: an earlier version turned it on and the server cannot turn it off", s.name());
+    return true;
   }
 
-  private static boolean exists(Lookup lookup) throws IOException, JetStreamApiException {
+  /** Provisioning could not bring a stream to this version's configuration. */
+  public static final class ProvisioningException extends IOException {
+    ProvisioningException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  private static <T> T find(Lookup<T> lookup) throws IOException, JetStreamApiException {
     try {
-      lookup.get();
-      return true;
+      return lookup.get();
     } catch (JetStreamApiException e) {
-      if (e.getApiErrorCode() == NOT_FOUND) return false;
+      if (e.getApiErrorCode() == NOT_FOUND) return null;
       throw e;
     }
+  }
+
+  interface Lookup<T> {
+    T get() throws IOException, JetStreamApiException;
+  }
+
+  private static boolean exists(Lookup<?> lookup) throws IOException, JetStreamApiException {
+    return find(lookup) != null;
   }
 }
