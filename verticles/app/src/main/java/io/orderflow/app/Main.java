@@ -40,17 +40,20 @@ public final class Main {
     nameProcess(args[0].equals("services") ? (args.length > 1 && !args[1].equals("all") ? args[1] : "orderflow") : args[0]);
     switch (args[0]) {
       case "provision" -> {
-        int rc = 0;
+        Throwable failure = null;
         try {
           provision(settings);
-        } catch (Exception e) {
-          System.err.println("orderflow: provisioning failed: " + e.getMessage());
-          rc = 1;
+        } catch (Throwable e) {
+          // Throwable: a missing class or an OutOfMemoryError must end the process too.
+          LOG.error("provisioning failed: {}", e.toString(), e);
+          failure = e;
         } finally {
           flushLogs();
         }
+        // The reason last, after the flushed log lines, so that it ends the log `./orderflow run` shows.
+        if (failure != null) System.err.println("orderflow: provisioning failed: " + failure);
         // A thread a failure left behind (a client library's) must not keep the process, and its caller, waiting.
-        System.exit(rc);
+        System.exit(failure == null ? 0 : 1);
       }
       case "services" -> services(settings, args.length > 1 ? args[1] : "all");
       case "psp-sim" -> pspSim(settings);

@@ -30,7 +30,6 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import jakarta.mail.Message;
 import jakarta.mail.internet.MimeMessage;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;

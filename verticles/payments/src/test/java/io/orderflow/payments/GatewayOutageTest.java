@@ -49,7 +49,7 @@ class GatewayOutageTest {
 
   @AfterAll
   static void down() throws Exception {
-    bed.close();
+    if (bed != null) bed.close();
   }
 
   @BeforeEach

@@ -69,7 +69,7 @@ class PaymentHolesTest {
 
   @AfterAll
   static void down() throws Exception {
-    bed.close();
+    if (bed != null) bed.close();
   }
 
   @BeforeEach
@@ -302,6 +302,7 @@ class PaymentHolesTest {
             .getDelivered().getStreamSequence()).isGreaterThanOrEqualTo(seq));
   }
 
+  /** How often a payments breaker opened. */
   static long breakerOpenings() throws Exception {
     return bed.breakerStates().stream().filter("OPEN"::equals).count();
   }

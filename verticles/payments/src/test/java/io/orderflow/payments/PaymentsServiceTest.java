@@ -63,8 +63,11 @@ class PaymentsServiceTest {
 
   @AfterAll
   static void down() throws Exception {
-    bed.close();
-    logs.close();
+    try {
+      if (bed != null) bed.close();
+    } finally {
+      logs.close();
+    }
   }
 
   @Test

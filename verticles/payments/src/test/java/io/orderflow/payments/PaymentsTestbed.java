@@ -117,7 +117,8 @@ final class PaymentsTestbed implements AutoCloseable {
   List<String> breakerStates() throws Exception {
     var jsm = nc.jetStreamManagement();
     List<String> states = new ArrayList<>();
-    for (long s = 1; s <= lastSequence(Topology.SYSTEM); s++) {
+    long last = lastSequence(Topology.SYSTEM);
+    for (long s = 1; s <= last; s++) {
       if (EventCodec.decode(jsm.getMessage(Topology.SYSTEM, s).getData()) instanceof Decoded.Ok ok
           && ok.envelope().data() instanceof Event.BreakerChanged b) states.add(b.state());
     }
@@ -128,7 +129,8 @@ final class PaymentsTestbed implements AutoCloseable {
   List<MessageInfo> deadLetters(List<String> orders) throws Exception {
     var jsm = nc.jetStreamManagement();
     List<MessageInfo> found = new ArrayList<>();
-    for (long s = 1; s <= lastSequence(Topology.DLQ); s++) {
+    long last = lastSequence(Topology.DLQ);
+    for (long s = 1; s <= last; s++) {
       MessageInfo m;
       try {
         m = jsm.getMessage(Topology.DLQ, s);

@@ -21,7 +21,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * checked by binding them, and never handed out twice by one JVM.
  */
 public final class LoopbackPorts {
-  /** Below: well-known and registered ports that local tools (and {@code ./orderflow run}: 8080-9090, 18222) use. */
+  /** Below: well-known and registered ports that local tools (and {@code ./orderflow run}: 8080-9090, 14222, 18222) use. */
   private static final int LOWEST = 20_000;
   /** Linux's default ephemeral range starts here; used when the kernel's setting cannot be read. */
   private static final int DEFAULT_EPHEMERAL_LOW = 32_768;

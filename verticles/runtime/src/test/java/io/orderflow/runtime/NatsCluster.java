@@ -5,7 +5,6 @@ import io.nats.client.JetStreamApiException;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nats.client.api.ClusterInfo;
-import io.orderflow.runtime.nats.NatsServerBinary;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.lang.ProcessBuilder.Redirect;

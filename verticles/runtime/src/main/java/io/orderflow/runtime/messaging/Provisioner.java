@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
 public final class Provisioner {
   private static final Logger LOG = LoggerFactory.getLogger(Provisioner.class);
   private static final int NOT_FOUND = 10059;
+  private static final int INVALID_CONFIG = 10052;
 
   /**
    * How consumers behave; see docs/operations.md (consumer settings) for why these values. MaxDeliver is unlimited
@@ -79,8 +80,10 @@ public final class Provisioner {
         if (existing != null) jsm.updateStream(cfg);
         else jsm.addStream(cfg);
       } catch (JetStreamApiException e) {
+        // 10052: the server refuses the configuration itself, i.e. the existing stream cannot take this version's.
+        boolean conflict = existing != null && e.getApiErrorCode() == INVALID_CONFIG;
         throw new ProvisioningException((existing == null ? "cannot create" : "cannot update") + " stream " + s.name()
-            + ": " + e.getMessage() + (existing == null ? "" : " (the existing stream's settings conflict with this version's)"), e);
+            + ": " + e.getMessage() + (conflict ? " (the existing stream's settings conflict with this version's)" : ""), e);
       }
     }
     for (Topology.ConsumerSpec c : Topology.CONSUMERS) {

@@ -16,7 +16,7 @@ class ProvisionerTest {
   static final Settings SETTINGS = Settings.of(Map.of());
 
   @Test
-  void provisioningTwiceChangesNothingAndEveryStreamConsumerAndBucketExists() throws Exception {
+  void provisioningTwiceSucceedsAndLeavesEveryStreamConsumerAndBucketInPlace() throws Exception {
     try (NatsServer nats = NatsServer.start(); Connection nc = nats.connect()) {
       Provisioner.from(SETTINGS).provision(nc);
       Provisioner.from(SETTINGS).provision(nc);
@@ -34,9 +34,9 @@ class ProvisionerTest {
   @Test
   void anOrdersStreamThatAnEarlierBuildGavePerMessageTtlStillProvisionsAndKeepsIt() throws Exception {
     try (NatsServer nats = NatsServer.start(); Connection nc = nats.connect()) {
-      // As earlier builds made it: the hand-offs in ORDERS, with TTL on, which the server cannot turn off.
+      // As the atomic-batch builds made it: the hand-offs in ORDERS, TTL (which the server cannot turn off) and atomic publish on.
       nc.jetStreamManagement().addStream(StreamConfiguration.builder().name(Topology.ORDERS)
-          .subjects("orderflow.orders.>", "orderflow.handoff.>").storageType(StorageType.File).allowMessageTtl(true).build());
+          .subjects("orderflow.orders.>", "orderflow.handoff.>").storageType(StorageType.File).allowMessageTtl(true).allowAtomicPublish(true).build());
 
       Provisioner.from(SETTINGS).provision(nc);
 
