@@ -120,19 +120,10 @@ public final class ServiceContext {
       vertx.cancelTimer(timer);
       return Future.succeededFuture();
     });
-    ready.future().onSuccess(v -> specs.forEach(spec -> consumeUntilStarted(spec, handler, stopping, 1)));
+    // Started in the background, so retried until it runs: the broker may be out at that moment.
+    ready.future().onSuccess(v -> specs.forEach(spec -> Backoff.STARTS.retry(vertx, () -> consume(spec, handler), () -> !stopping.get(),
+        (e, delay) -> LOG.warn("{}: consumer not started ({}), again in {} ms", spec.durable(), e.toString(), delay.toMillis()))));
     return Future.succeededFuture();
-  }
-
-  /** A consumer started in the background is retried until it runs (the broker may be out at that moment). */
-  private void consumeUntilStarted(Topology.ConsumerSpec spec, EventHandler handler, java.util.concurrent.atomic.AtomicBoolean stopping,
-                                   int attempt) {
-    if (stopping.get()) return;
-    consume(spec, handler).onFailure(e -> {
-      long delay = Math.min(10_000, 500L * attempt);
-      LOG.warn("{}: consumer not started ({}), again in {} ms", spec.durable(), e.toString(), delay);
-      vertx.setTimer(delay, id -> consumeUntilStarted(spec, handler, stopping, attempt + 1));
-    });
   }
 
   private Future<ConsumerRunner> deploy(ConsumerRunner runner) {

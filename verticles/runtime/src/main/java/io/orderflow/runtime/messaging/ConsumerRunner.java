@@ -4,6 +4,7 @@ import io.nats.client.ConsumeOptions;
 import io.nats.client.Message;
 import io.nats.client.MessageConsumer;
 import io.nats.client.api.ConsumerInfo;
+import io.orderflow.runtime.Backoff;
 import io.orderflow.runtime.Settings;
 import io.orderflow.runtime.ServiceHost;
 import io.orderflow.runtime.telemetry.ConsumerMetrics;
@@ -171,16 +172,7 @@ public final class ConsumerRunner extends VerticleBase {
         if (p.tryComplete()) LOG.warn("{}: stopped with {} message(s) still in flight", spec.durable(), inFlight);
       });
       return p.future();
-    }).compose(v -> unpin()).onComplete(ar -> {
-      io.nats.client.Dispatcher d = dispatcher;
-      if (d != null) {
-        try {
-          bridge.connection().closeDispatcher(d);
-        } catch (RuntimeException e) {
-          // the connection is closing: its dispatchers go with it
-        }
-      }
-    });
+    }).compose(v -> unpin()).eventually(() -> bridge.closeDispatcher(dispatcher));
   }
 
   private Future<Void> pull() {
@@ -260,24 +252,12 @@ public final class ConsumerRunner extends VerticleBase {
     if (stopping || held || restarting) return;
     restarting = true;
     LOG.info("{}: restarting its pull", spec.durable());
-    stopPulling().onComplete(ar -> pullUntilStarted(1));
-  }
-
-  private void pullUntilStarted(int attempt) {
-    if (stopping || held) {
-      restarting = false;
-      return;
-    }
-    pull().onComplete(ar -> {
-      if (ar.succeeded()) {
-        restarting = false;
-        watchdog.touch();
-        return;
-      }
-      long delay = Math.min(10_000, 500L * attempt);
-      LOG.warn("{}: pull not started ({}), again in {} ms", spec.durable(), ar.cause().toString(), delay);
-      vertx.setTimer(delay, id -> pullUntilStarted(attempt + 1));
-    });
+    stopPulling().onComplete(ar -> Backoff.STARTS.retry(vertx, this::pull, () -> !stopping && !held,
+            (e, delay) -> LOG.warn("{}: pull not started ({}), again in {} ms", spec.durable(), e.toString(), delay.toMillis()))
+        .onComplete(started -> {
+          restarting = false;
+          if (started.succeeded() && started.result()) watchdog.touch();
+        }));
   }
 
   /** True when the broker holds messages for this consumer that nobody receives, and it is not paused. */

@@ -259,6 +259,18 @@ public final class JetStreamBridge {
     return kv;
   }
 
+  /**
+   * Closes a dispatcher of this connection (its thread and its subscriptions) off the caller's thread. Never
+   * fails: when the connection is closing, its dispatchers go with it.
+   */
+  public Future<Void> closeDispatcher(io.nats.client.Dispatcher dispatcher) {
+    if (dispatcher == null) return Future.succeededFuture();
+    return vertx.<Void>executeBlocking(() -> {
+      connection.closeDispatcher(dispatcher);
+      return null;
+    }, false).recover(e -> Future.succeededFuture());
+  }
+
   /** Runs a blocking jnats call on the worker pool (unordered: calls are independent). */
   public <T> Future<T> blocking(Callable<T> call) {
     if (!connected()) return disconnected();

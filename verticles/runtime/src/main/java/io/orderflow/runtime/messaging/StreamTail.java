@@ -62,15 +62,7 @@ public final class StreamTail {
   public Future<Void> stop() {
     stopped = true;
     if (watchdog != null) watchdog.stop();
-    return unsubscribe().onComplete(ar -> {
-      if (dispatcher != null) {
-        try {
-          bridge.connection().closeDispatcher(dispatcher);
-        } catch (RuntimeException e) {
-          // the connection is closing: its dispatchers go with it
-        }
-      }
-    });
+    return unsubscribe().eventually(() -> bridge.closeDispatcher(dispatcher));
   }
 
   private Future<Void> subscribe(long fromSequence) {
@@ -82,14 +74,11 @@ public final class StreamTail {
     }).compose(started -> {
       Promise<Void> on = Promise.promise();
       context.runOnContext(v -> {
-        if (stopped) {
-          started.stop(); // stopped while it was starting: it must not run on
-        } else {
-          consumer = started;
-        }
+        consumer = started;
         on.complete();
       });
-      return on.future();
+      // Stopped while it was starting: it must not run on.
+      return on.future().compose(v -> stopped ? unsubscribe() : Future.succeededFuture());
     });
   }
 
