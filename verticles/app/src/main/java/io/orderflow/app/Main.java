@@ -63,6 +63,11 @@ public final class Main {
         flushLogs();
         System.exit(rc);
       }
+      case "bench" -> {
+        int rc = io.orderflow.chaos.Bench.run(java.util.Arrays.copyOfRange(args, 1, args.length));
+        flushLogs();
+        System.exit(rc);
+      }
       default -> usage();
     }
   }
@@ -148,7 +153,7 @@ public final class Main {
   }
 
   private static void usage() {
-    System.err.println("usage: orderflow.jar provision | services <all|orders,inventory,payments,notifications,audit> | psp-sim | smtp-sink | chaos [--short] [SCENARIO...]");
+    System.err.println("usage: orderflow.jar provision | services <all|orders,inventory,payments,notifications,audit> | psp-sim | smtp-sink | chaos [--short] [SCENARIO...] | bench [--rate R] [--duration S] [--find-max] [--split]");
     System.exit(2);
   }
 }

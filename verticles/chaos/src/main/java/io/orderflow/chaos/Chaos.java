@@ -133,7 +133,7 @@ public final class Chaos {
     System.err.println("  --short: scaled timings (20 s outages, 5 s AckWait, 1 s gateway timeout, 2 s breaker reset, 5 s pin timeout)");
   }
 
-  private static void deleteQuietly(Path dir) {
+  static void deleteQuietly(Path dir) {
     try (Stream<Path> files = Files.walk(dir)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {

@@ -16,28 +16,44 @@ import java.util.Map;
  */
 final class Deployment {
   static final List<String> SERVICES = List.of("orders", "inventory", "payments", "notifications", "audit");
+  /** The one process of a combined deployment, serving every service. */
+  static final String ALL = "all";
 
-  /** What a scenario asks for: broker nodes, instances per service, extra settings. */
-  record Spec(int natsNodes, Map<String, Integer> instances, Map<String, String> env, Map<String, Map<String, String>> serviceEnv) {
+  /**
+   * What a scenario asks for: broker nodes, instances per service, extra settings; {@code combined}: every
+   * service in one process ({@code services all}, what {@code ./orderflow run} starts); {@code natsSync}: the
+   * server's {@code sync_interval} (null: the server's default).
+   */
+  record Spec(int natsNodes, Map<String, Integer> instances, Map<String, String> env, Map<String, Map<String, String>> serviceEnv,
+              boolean combined, String natsSync) {
     static Spec standard() {
-      return new Spec(1, Map.of(), Map.of(), Map.of());
+      return new Spec(1, Map.of(), Map.of(), Map.of(), false, null);
     }
 
     Spec nodes(int n) {
-      return new Spec(n, instances, env, serviceEnv);
+      return new Spec(n, instances, env, serviceEnv, combined, natsSync);
     }
 
     Spec instances(String service, int n) {
       Map<String, Integer> m = new HashMap<>(instances);
       m.put(service, n);
-      return new Spec(natsNodes, m, env, serviceEnv);
+      return new Spec(natsNodes, m, env, serviceEnv, combined, natsSync);
     }
 
     /** A setting for the first instance of one service only (a failpoint). */
     Spec serviceEnv(String service, String key, String value) {
       Map<String, Map<String, String>> m = new HashMap<>(serviceEnv);
       m.put(service, Map.of(key, value));
-      return new Spec(natsNodes, instances, env, m);
+      return new Spec(natsNodes, instances, env, m, combined, natsSync);
+    }
+
+    /** All services in one process, as {@code ./orderflow run} starts them. */
+    Spec allInOne() {
+      return new Spec(natsNodes, instances, env, serviceEnv, true, natsSync);
+    }
+
+    Spec natsSync(String interval) {
+      return new Spec(natsNodes, instances, env, serviceEnv, combined, interval);
     }
 
     Spec allTwice() {
@@ -49,7 +65,7 @@ final class Deployment {
     Spec env(String key, String value) {
       Map<String, String> m = new HashMap<>(env);
       m.put(key, value);
-      return new Spec(natsNodes, instances, m, serviceEnv);
+      return new Spec(natsNodes, instances, m, serviceEnv, combined, natsSync);
     }
 
     int count(String service) {
@@ -96,7 +112,7 @@ final class Deployment {
   }
 
   static Deployment start(Supervisor sup, Launch launch, Http http, Spec spec, Map<String, String> timingEnv) throws Exception {
-    NatsNodes nats = NatsNodes.start(sup, launch.natsServer(), spec.natsNodes(), http);
+    NatsNodes nats = NatsNodes.start(sup, launch.natsServer(), spec.natsNodes(), spec.natsSync(), http);
     Map<String, String> common = new LinkedHashMap<>();
     common.put("NATS_URL", nats.urls());
     common.put("ORDERFLOW_NATS_REPLICAS", spec.natsNodes() >= 3 ? "3" : "1");
@@ -129,8 +145,12 @@ final class Deployment {
       if (!psp.alive()) throw new IllegalStateException("psp-sim exited; see " + psp.log);
       return http.status(d.pspUrl + "/admin/ledger") == 200;
     });
-    for (String svc : SERVICES) {
-      for (int i = 1; i <= spec.count(svc); i++) d.add(svc, i == 1 ? spec.serviceEnv().getOrDefault(svc, Map.of()) : Map.of()).proc.start();
+    if (spec.combined()) {
+      d.add(ALL, Map.of()).proc.start();
+    } else {
+      for (String svc : SERVICES) {
+        for (int i = 1; i <= spec.count(svc); i++) d.add(svc, i == 1 ? spec.serviceEnv().getOrDefault(svc, Map.of()) : Map.of()).proc.start();
+      }
     }
     d.awaitReady(d.instances, Duration.ofSeconds(180));
     return d;
@@ -145,7 +165,7 @@ final class Deployment {
     env.put("ORDERFLOW_HTTP_PORT", String.valueOf(httpPort));
     env.put("ORDERFLOW_MGMT_PORT", String.valueOf(mgmtPort));
     env.putAll(extraEnv);
-    String name = service + (index == 1 ? "" : "-" + index);
+    String name = service.equals(ALL) ? "services" : service + (index == 1 ? "" : "-" + index);
     Proc proc = sup.create(name, launch.java("services " + service, false), env);
     Instance inst = new Instance(service, index, httpPort, mgmtPort, proc);
     instances.add(inst);
@@ -168,7 +188,7 @@ final class Deployment {
   }
 
   List<Instance> of(String service) {
-    return instances.stream().filter(i -> i.service.equals(service)).toList();
+    return instances.stream().filter(i -> i.service.equals(service) || i.service.equals(ALL)).toList();
   }
 
   Instance first(String service) {

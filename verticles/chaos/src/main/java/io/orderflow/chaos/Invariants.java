@@ -37,6 +37,12 @@ final class Invariants {
     }
   }
 
+  /** Terminal views the caller already knows (the bench's, from the end events it saw): not asked for again. */
+  Invariants knownViews(Map<String, JsonObject> known) {
+    views.putAll(known);
+    return this;
+  }
+
   /** Quiet: no consumer has pending or unacknowledged messages and every accepted order is terminal. */
   boolean awaitQuiet(Duration timeout) throws Exception {
     String[] why = {""};

@@ -21,6 +21,14 @@ record Launch(String javaBin, Path jar, String natsServer, List<String> serviceJ
         options("ORDERFLOW_AUX_JAVA_OPTS", "-Xms32m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"));
   }
 
+  /** What {@code ./orderflow run} starts the services with (one JVM for all), its {@code JAVA_OPTS} honoured. */
+  static Launch likeRun() {
+    Launch chaos = detect();
+    return new Launch(chaos.javaBin, chaos.jar, chaos.natsServer,
+        options("JAVA_OPTS", "-Xms256m -Xmx1g -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError"),
+        options("ORDERFLOW_AUX_JAVA_OPTS", "-Xms32m -Xmx256m -XX:+UseSerialGC"));
+  }
+
   List<String> java(String command, boolean aux) {
     List<String> cmd = new ArrayList<>();
     cmd.add(javaBin);

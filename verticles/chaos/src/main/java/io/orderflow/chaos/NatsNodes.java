@@ -31,7 +31,8 @@ final class NatsNodes {
     this.http = http;
   }
 
-  static NatsNodes start(Supervisor sup, String binary, int count, Http http) throws Exception {
+  /** {@code sync}: JetStream's {@code sync_interval} ({@code always}, or a duration such as 1s); null: the server's default. */
+  static NatsNodes start(Supervisor sup, String binary, int count, String sync, Http http) throws Exception {
     NatsNodes n = new NatsNodes(http);
     List<int[]> ports = new ArrayList<>();
     for (int i = 0; i < count; i++) ports.add(new int[] {LoopbackPorts.free(), LoopbackPorts.free(), LoopbackPorts.free()});
@@ -40,7 +41,7 @@ final class NatsNodes {
       String name = "nats-" + (i + 1);
       Path store = Files.createDirectories(stores.resolve(name + "-store"));
       Path conf = sup.dir.resolve(name + ".conf");
-      Files.writeString(conf, config(name, ports, i, store));
+      Files.writeString(conf, config(name, ports, i, store, sync));
       Proc proc = sup.create(name, List.of(binary, "-c", conf.toString()), Map.of());
       n.nodes.add(new Node(name, ports.get(i)[0], ports.get(i)[1], ports.get(i)[2], store, proc));
     }
@@ -63,12 +64,13 @@ final class NatsNodes {
     return dir;
   }
 
-  private static String config(String name, List<int[]> ports, int self, Path store) {
+  private static String config(String name, List<int[]> ports, int self, Path store, String sync) {
     StringBuilder c = new StringBuilder()
         .append("server_name: ").append(name).append('\n')
         .append("listen: 127.0.0.1:").append(ports.get(self)[0]).append('\n')
         .append("http: 127.0.0.1:").append(ports.get(self)[2]).append('\n')
-        .append("jetstream { store_dir: \"").append(store).append("\", max_memory_store: 256MB, max_file_store: 4GB }\n")
+        .append("jetstream { store_dir: \"").append(store).append("\", max_memory_store: 256MB, max_file_store: 16GB")
+        .append(sync == null ? "" : ", sync_interval: \"" + sync + "\"").append(" }\n")
         .append("ping_interval: \"20s\"\nping_max: 3\nwrite_deadline: \"10s\"\n");
     if (ports.size() > 1) {
       String routes = ports.stream().filter(p -> p != ports.get(self))

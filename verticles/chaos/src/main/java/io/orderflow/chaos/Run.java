@@ -143,9 +143,12 @@ final class Run implements AutoCloseable {
     return Topology.EVENT_CONSUMERS;
   }
 
+  /** Orders a client other than the chaos load generator sent (the bench's). */
+  java.util.function.Supplier<List<LoadGenerator.Order>> otherOrders = List::of;
+
   /** Every order of every load of this run. */
   List<LoadGenerator.Order> orders() {
-    return loads.stream().flatMap(l -> l.all.stream()).toList();
+    return java.util.stream.Stream.concat(loads.stream().flatMap(l -> l.all.stream()), otherOrders.get().stream()).toList();
   }
 
   /** Waits until at least {@code n} orders were accepted. */
