@@ -1,0 +1,115 @@
+package io.orderflow.loadtests;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * The run's parameters, read from system properties ({@code -Dname=value}, passed on by the Gatling
+ * Maven plugin to the JVM it forks). An invalid value fails the run before any request, naming the property.
+ *
+ * @param rate orders per second in the constant phase (the ramp climbs to it from one per second)
+ * @param durationSeconds length of the constant phase; the run lasts {@code rampSeconds + durationSeconds}
+ * @param p99Ms the assertion on the 99th percentile of every request's response time
+ * @param pollPercent share of sessions that poll {@code GET /orders/{id}} until the order has ended
+ */
+record LoadSettings(
+    String baseUrl,
+    String inventoryUrl,
+    double rate,
+    int rampSeconds,
+    int durationSeconds,
+    int skus,
+    Optional<String> token,
+    int p99Ms,
+    double maxErrorPercent,
+    double pollPercent,
+    int pollTimeoutSeconds) {
+
+  static final String DEFAULT_BASE_URL = "http://127.0.0.1:8080";
+
+  static LoadSettings fromSystemProperties() {
+    return from(System::getProperty);
+  }
+
+  /** Reads the settings from {@code property}, which answers null for an unset name. */
+  static LoadSettings from(UnaryOperator<String> property) {
+    var p = new Reader(property);
+    String baseUrl = p.url("baseUrl", DEFAULT_BASE_URL);
+    return new LoadSettings(
+        baseUrl,
+        p.url("inventoryUrl", baseUrl),
+        p.positiveDouble("rate", 20),
+        p.integer("rampSeconds", 10, 0),
+        p.integer("durationSeconds", 60, 1),
+        p.integer("skus", 1000, Catalog.MAX_LINES),
+        Optional.ofNullable(property.apply("token")).map(String::strip).filter(t -> !t.isEmpty()),
+        p.integer("p99Ms", 250, 1),
+        p.percent("maxErrorPercent", 1),
+        p.percent("pollPercent", 20),
+        p.integer("pollTimeoutSeconds", 30, 1));
+  }
+
+  /** Parses one property at a time; every failure names the property and what it expects. */
+  private record Reader(UnaryOperator<String> property) {
+    String url(String name, String dflt) {
+      String value = raw(name);
+      if (value == null) return dflt;
+      try {
+        URI uri = new URI(value);
+        if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+          return value.replaceAll("/+$", "");
+        }
+      } catch (URISyntaxException e) {
+        // reported below, with the expected form
+      }
+      throw invalid(name, value, "an http(s) URL such as " + DEFAULT_BASE_URL);
+    }
+
+    int integer(String name, int dflt, int min) {
+      String value = raw(name);
+      if (value == null) return dflt;
+      try {
+        int n = Integer.parseInt(value);
+        if (n >= min) return n;
+      } catch (NumberFormatException e) {
+        // reported below, with the expected range
+      }
+      throw invalid(name, value, "an integer >= " + min);
+    }
+
+    double positiveDouble(String name, double dflt) {
+      double d = decimal(name, dflt);
+      if (d > 0) return d;
+      throw invalid(name, raw(name), "a number > 0");
+    }
+
+    double percent(String name, double dflt) {
+      double d = decimal(name, dflt);
+      if (d >= 0 && d <= 100) return d;
+      throw invalid(name, raw(name), "a percentage between 0 and 100");
+    }
+
+    private double decimal(String name, double dflt) {
+      String value = raw(name);
+      if (value == null) return dflt;
+      try {
+        double d = Double.parseDouble(value);
+        if (Double.isFinite(d)) return d;
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      throw invalid(name, value, "a number");
+    }
+
+    private String raw(String name) {
+      String value = property.apply(name);
+      return value == null || value.isBlank() ? null : value.strip();
+    }
+
+    private static IllegalArgumentException invalid(String name, String value, String expected) {
+      return new IllegalArgumentException("-D" + name + "=" + value + " is invalid: expected " + expected);
+    }
+  }
+}
