@@ -72,6 +72,9 @@ final class NatsNodes {
         .append("jetstream { store_dir: \"").append(store).append("\", max_memory_store: 256MB, max_file_store: 16GB")
         .append(sync == null ? "" : ", sync_interval: \"" + sync + "\"").append(" }\n")
         .append("ping_interval: \"20s\"\nping_max: 3\nwrite_deadline: \"10s\"\n");
+    // Diagnostics: the Go profiler of the first node (pprof over HTTP on this port), to see where the broker's CPU goes.
+    String prof = System.getenv("ORDERFLOW_NATS_PROF_PORT");
+    if (prof != null && !prof.isBlank() && self == 0) c.append("prof_port: ").append(Integer.parseInt(prof.trim())).append('\n');
     if (ports.size() > 1) {
       String routes = ports.stream().filter(p -> p != ports.get(self))
           .map(p -> "nats-route://127.0.0.1:" + p[1]).collect(Collectors.joining(", "));
