@@ -47,14 +47,23 @@ final class OrderEnding {
   Future<Order> load(String orderId) {
     var placedAt = bridge.lastEvent(Topology.ORDERS, Subjects.ORDERS_PLACED + "." + orderId);
     var endedAt = bridge.lastEvent(Topology.ORDERS, Subjects.ORDERS_ENDED + "." + orderId);
-    return Future.all(placedAt, endedAt).map(both -> {
-      Optional<Envelope> placed = placedAt.result().filter(StoredEvent::ok).map(StoredEvent::envelope);
-      Optional<StoredEvent> ended = endedAt.result();
-      Event.OrderPlaced order = placed.map(Envelope::data).filter(Event.OrderPlaced.class::isInstance)
-          .map(Event.OrderPlaced.class::cast).orElse(null);
-      return new Order(order == null ? null : placed.get(), order,
-          ended.filter(StoredEvent::ok).map(StoredEvent::envelope).orElse(null), ended.map(StoredEvent::sequence).orElse(0L));
-    });
+    return Future.all(placedAt, endedAt).map(both -> order(placedAt.result(), endedAt.result()));
+  }
+
+  private static Order order(Optional<StoredEvent> placedAt, Optional<StoredEvent> ended) {
+    Optional<Envelope> placed = placedAt.filter(StoredEvent::ok).map(StoredEvent::envelope);
+    Event.OrderPlaced order = placed.map(Envelope::data).filter(Event.OrderPlaced.class::isInstance)
+        .map(Event.OrderPlaced.class::cast).orElse(null);
+    return new Order(order == null ? null : placed.get(), order,
+        ended.filter(StoredEvent::ok).map(StoredEvent::envelope).orElse(null), ended.map(StoredEvent::sequence).orElse(0L));
+  }
+
+  /**
+   * The order's OrderPlaced only, as if it had not ended: {@link #end} then publishes expecting an empty ended
+   * subject, and if the order did end (or a non-event sits there) that publish fails and {@link #settle} reads it.
+   */
+  Future<Order> placedOnly(String orderId) {
+    return bridge.lastEvent(Topology.ORDERS, Subjects.ORDERS_PLACED + "." + orderId).map(placed -> order(placed, Optional.empty()));
   }
 
   /**

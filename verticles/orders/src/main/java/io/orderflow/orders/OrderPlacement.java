@@ -16,12 +16,9 @@ import io.orderflow.runtime.http.Problem;
 import io.orderflow.runtime.messaging.StoredEvent;
 import io.orderflow.runtime.messaging.Topology;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,8 +31,9 @@ import java.util.Optional;
  * ever be read for the request that placed the order, a concurrent request reusing the key with another body
  * writes hand-offs nobody reads, and a request that failed before OrderPlaced was stored locks nothing (its
  * hand-offs simply expire), so a corrected retry with the same key is accepted.
- * Idempotency costs no extra write: a keyed order's id is derived from (customer, key), OrderPlaced is stored
- * only on an empty subject, and a retry finds it by its subject.
+ * Idempotency costs no extra write and no read: a keyed order's id is derived from (customer, key), OrderPlaced
+ * is stored only on an empty subject, and a retry, refused there, finds it by its subject. Prices come from the
+ * in-memory {@link CatalogView}.
  */
 final class OrderPlacement {
   record Accepted(String orderId, boolean replay) {}
@@ -62,9 +60,12 @@ final class OrderPlacement {
   private final Duration idempotencyTtl;
   private final HandOffTtls ttls;
   private final OrderMetrics metrics;
+  private final CatalogView catalog;
 
-  OrderPlacement(JetStreamBridge bridge, OrderProjection projection, Duration idempotencyTtl, HandOffTtls ttls, OrderMetrics metrics) {
+  OrderPlacement(JetStreamBridge bridge, CatalogView catalog, OrderProjection projection, Duration idempotencyTtl, HandOffTtls ttls,
+                 OrderMetrics metrics) {
     this.bridge = bridge;
+    this.catalog = catalog;
     this.projection = projection;
     this.idempotencyTtl = idempotencyTtl;
     this.ttls = ttls;
@@ -74,10 +75,10 @@ final class OrderPlacement {
   Future<Accepted> place(PlaceOrder request, String idempotencyKey, String traceparent) {
     String fingerprint = request.fingerprint();
     if (idempotencyKey == null) return accept(Ids.newOrderId(), false, request, fingerprint, traceparent);
-    String orderId = Ids.orderIdForIdempotencyKey(request.customerId(), idempotencyKey);
-    return placedEvent(orderId).compose(existing -> existing.isPresent()
-        ? Future.succeededFuture(replay(existing.get(), fingerprint))
-        : accept(orderId, true, request, fingerprint, traceparent));
+    // No read first: OrderPlaced is stored only on an empty subject, so a retry's publish is refused (or
+    // deduplicated) and only then is the stored order read and answered as a replay. A retry rewrites its
+    // hand-offs (the same values on the same subjects); a first request, by far the common case, reads nothing.
+    return accept(Ids.orderIdForIdempotencyKey(request.customerId(), idempotencyKey), true, request, fingerprint, traceparent);
   }
 
   private Future<Accepted> accept(String orderId, boolean keyed, PlaceOrder request, String fingerprint, String traceparent) {
@@ -144,18 +145,6 @@ final class OrderPlacement {
   }
 
   private Future<Map<String, Pricing.CatalogPrice>> catalog(List<PlaceOrder.Item> items) {
-    List<String> skus = items.stream().map(PlaceOrder.Item::sku).distinct().toList();
-    List<Future<Optional<io.orderflow.runtime.messaging.KvEntry>>> reads = new ArrayList<>();
-    for (String sku : skus) reads.add(bridge.kvGet(Topology.CATALOG, sku));
-    return Future.all(reads).map(all -> {
-      Map<String, Pricing.CatalogPrice> prices = new HashMap<>();
-      for (int i = 0; i < skus.size(); i++) {
-        reads.get(i).result().ifPresent(kv -> {
-          JsonObject j = new JsonObject(io.vertx.core.buffer.Buffer.buffer(kv.value()));
-          prices.put(j.getString("sku"), new Pricing.CatalogPrice(j.getLong("priceCents"), j.getString("currency"), j.getBoolean("active", true)));
-        });
-      }
-      return prices;
-    });
+    return catalog.prices(items.stream().map(PlaceOrder.Item::sku).distinct().toList());
   }
 }

@@ -32,7 +32,9 @@ public final class OrdersService implements OrderflowService {
     }
     var projection = new OrderProjection(ctx.bridge());
     var metrics = new OrderMetrics(ctx.telemetry().meters());
-    var placement = new OrderPlacement(ctx.bridge(), projection, ctx.settings().duration("orders.idempotency-ttl", Duration.ofHours(24)),
+    var catalog = new CatalogView(ctx.bridge());
+    ctx.onStop(catalog::stop);
+    var placement = new OrderPlacement(ctx.bridge(), catalog, projection, ctx.settings().duration("orders.idempotency-ttl", Duration.ofHours(24)),
         ttls, metrics);
     var reader = new OrderReader(ctx.bridge());
     var timelines = new TimelineReader(ctx.bridge(), reader);
@@ -59,7 +61,7 @@ public final class OrdersService implements OrderflowService {
     }, ctx.settings().integer("orders.max-lines", 50)).mount(ctx.publicRouter());
     var ending = new OrderEnding(ctx.bridge(), projection, metrics);
     var saga = new SagaHandler(ending);
-    return Future.all(ctx.consume(Topology.ORDERS_REJECTED, saga), ctx.consume(Topology.ORDERS_PAYMENTS, saga),
-        ctx.consumeDeadLetters(Topology.ORDERS_DLQ, new DeadLetteredOrders(ending))).mapEmpty();
+    return catalog.start().compose(loaded -> Future.all(ctx.consume(Topology.ORDERS_REJECTED, saga), ctx.consume(Topology.ORDERS_PAYMENTS, saga),
+        ctx.consumeDeadLetters(Topology.ORDERS_DLQ, new DeadLetteredOrders(ending)))).mapEmpty();
   }
 }

@@ -28,7 +28,9 @@ final class SagaHandler implements EventHandler {
   public Future<Void> handle(Delivery d) {
     Envelope trigger = d.event();
     String orderId = trigger.subject();
-    return ending.load(orderId).compose(order -> {
+    // A first delivery reads only OrderPlaced: whether the order ended already is left to the publish's fence
+    // (it expects an empty ended subject), which costs a read only when it fails. A redelivery reads both.
+    return (d.seenBefore() ? ending.load(orderId) : ending.placedOnly(orderId)).compose(order -> {
       if (!order.exists()) return Future.failedFuture(new IllegalStateException("no OrderPlaced for " + orderId));
       return ending.end(order, decide(order.placed(), d), d.cause());
     });

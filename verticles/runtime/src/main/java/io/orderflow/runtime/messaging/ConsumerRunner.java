@@ -78,6 +78,12 @@ public final class ConsumerRunner extends VerticleBase {
   private volatile io.nats.client.Dispatcher dispatcher;
   private Context context;
   private int inFlight;
+  /**
+   * Messages being handled, with when each arrived ({@link System#nanoTime()}): one periodic timer sends an
+   * in-progress ack for those in hand longer than a third of AckWait, instead of a timer per message.
+   */
+  private final Map<Message, Long> working = new java.util.IdentityHashMap<>();
+  private long heartbeat = -1;
   private boolean stopping;
   private Promise<Void> drained;
   /** Held on this instance (stopped pulling) until {@link #resume}. */
@@ -109,6 +115,8 @@ public final class ConsumerRunner extends VerticleBase {
     context = vertx.getOrCreateContext();
     watchdog = new StallWatchdog(vertx, options.watchdog(), () -> !stopping && !held && !restarting && inFlight == 0,
         this::workWaiting, this::restartPulling);
+    long every = Math.max(200, options.ackWait().toMillis() / 3);
+    heartbeat = vertx.setPeriodic(every, id -> inProgress(every));
     return pull().onSuccess(v -> {
       watchdog.start();
       LOG.info("consuming {} on {} ({}){}", spec.durable(), spec.stream(), spec.filter(),
@@ -163,6 +171,7 @@ public final class ConsumerRunner extends VerticleBase {
   public Future<?> stop() {
     stopping = true;
     if (watchdog != null) watchdog.stop();
+    // The heartbeat runs on while in-flight messages drain: they must not be redelivered meanwhile.
     return stopPulling().compose(v -> {
       if (inFlight == 0) return Future.<Void>succeededFuture();
       Promise<Void> p = Promise.promise();
@@ -172,7 +181,10 @@ public final class ConsumerRunner extends VerticleBase {
         if (p.tryComplete()) LOG.warn("{}: stopped with {} message(s) still in flight", spec.durable(), inFlight);
       });
       return p.future();
-    }).compose(v -> unpin()).eventually(() -> bridge.closeDispatcher(dispatcher));
+    }).compose(v -> unpin()).eventually(() -> {
+      vertx.cancelTimer(heartbeat);
+      return bridge.closeDispatcher(dispatcher);
+    });
   }
 
   private Future<Void> pull() {
@@ -310,6 +322,19 @@ public final class ConsumerRunner extends VerticleBase {
     });
   }
 
+  /** Tells the server that messages in hand for longer than {@code afterMillis} are still being worked on. */
+  private void inProgress(long afterMillis) {
+    long now = System.nanoTime();
+    for (var e : working.entrySet()) {
+      if ((now - e.getValue()) / 1_000_000 < afterMillis) continue;
+      try {
+        e.getKey().inProgress();
+      } catch (IllegalStateException closing) {
+        // the connection is closing or reconnecting: the server redelivers after AckWait if we never settle
+      }
+    }
+  }
+
   private void handle(Source source, Message msg) {
     watchdog.touch();
     if (stopping || held) {
@@ -321,23 +346,23 @@ public final class ConsumerRunner extends VerticleBase {
       if (pin != null) pins.put(source, pin);
     }
     inFlight++;
-    long heartbeat = vertx.setPeriodic(Math.max(200, options.ackWait().toMillis() / 3), id -> {
-      try {
-        msg.inProgress();
-      } catch (IllegalStateException e) {
-        // the connection is closing or reconnecting: the server redelivers after AckWait if we never settle
-      }
-    });
+    working.put(msg, System.nanoTime());
     Future<ConsumerMetrics.Outcome> outcome;
     try {
       outcome = handling.handle(source, msg);
     } catch (RuntimeException e) {
       outcome = Future.failedFuture(e); // never strand the in-flight count
     }
-    outcome.onComplete(ar -> context.runOnContext(v -> {
-      vertx.cancelTimer(heartbeat);
+    outcome.onComplete(ar -> onContext(() -> {
+      working.remove(msg);
       if (ar.failed()) LOG.warn("{}: could not settle message {}: {}", spec.durable(), msg.getSubject(), ar.cause().toString());
       if (--inFlight == 0 && drained != null) drained.tryComplete();
     }));
+  }
+
+  /** Runs on this runner's context: at once when already there (the usual case), else by a hand-off. */
+  private void onContext(Runnable r) {
+    if (io.vertx.core.Vertx.currentContext() == context) r.run();
+    else context.runOnContext(v -> r.run());
   }
 }
