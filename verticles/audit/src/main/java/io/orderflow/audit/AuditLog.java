@@ -71,6 +71,9 @@ public final class AuditLog extends VerticleBase {
     // Consumers stop before this verticle and wait for their appends, so this only catches stragglers.
     for (Pending p : pending.values()) p.waiting().forEach(w -> w.tryFail(new EventHandler.RetryLater("audit is stopping", 0)));
     pending.clear();
+    parked.values().forEach(effects -> effects.forEach(p -> p.done().tryFail(new EventHandler.RetryLater("audit is stopping", 0))));
+    parked.clear();
+    parkedCount = 0;
     return tail.stop();
   }
 
@@ -96,6 +99,9 @@ public final class AuditLog extends VerticleBase {
         return;
       }
       boolean causeKnown = causationId == null || state.logged(subject, causationId) || pending.containsKey(causationId);
+      if (!causeKnown && deliveries < LONG_WAIT && park(new Parked(eventId, subject, causationId, eventJson, done, System.nanoTime()))) {
+        return;
+      }
       if (!causeKnown) {
         if (deliveries == LONG_WAIT || deliveries % (4 * LONG_WAIT) == 0) {
           // Causes arrive within seconds, even behind a backlog: this one may be lost (a broker that lost
@@ -107,12 +113,76 @@ public final class AuditLog extends VerticleBase {
         done.fail(new EventHandler.RetryLater("cause " + causationId + " not audited yet", Math.min(causeWaitMillis, 100L * deliveries)));
         return;
       }
-      List<Promise<Void>> waiting = new ArrayList<>(1);
-      waiting.add(done);
-      pending.put(eventId, new Pending(new AuditBlock.Entry.Unsealed(eventId, subject, eventJson), causationId, waiting));
-      scheduleWrite();
+      enqueue(eventId, subject, causationId, eventJson, done);
     });
     return Contexts.toCaller(done.future());
+  }
+
+  private void enqueue(String eventId, String subject, String causationId, String eventJson, Promise<Void> done) {
+    List<Promise<Void>> waiting = new ArrayList<>(1);
+    waiting.add(done);
+    pending.put(eventId, new Pending(new AuditBlock.Entry.Unsealed(eventId, subject, eventJson), causationId, waiting));
+    release(eventId);
+    scheduleWrite();
+  }
+
+  /**
+   * An event whose cause has not arrived yet, held here (its delivery kept alive by the runner's in-progress
+   * acks) until the cause is appended, instead of being put back and redelivered: the four consumers deliver
+   * one order's events at about the same time, so under load most effects overtake their cause by a little.
+   */
+  private record Parked(String eventId, String subject, String causationId, String eventJson, Promise<Void> done, long since) {}
+
+  private static final int MAX_PARKED = 10_000;
+  private final Map<String, List<Parked>> parked = new java.util.HashMap<>();
+  private int parkedCount;
+  private long parkSweep = -1;
+
+  private boolean park(Parked p) {
+    if (parkedCount >= MAX_PARKED) return false;
+    parked.computeIfAbsent(p.causationId(), k -> new ArrayList<>(1)).add(p);
+    parkedCount++;
+    if (parkSweep < 0) parkSweep = vertx.setPeriodic(Math.max(50, causeWaitMillis / 4), id -> sweepParked());
+    return true;
+  }
+
+  /** The effects parked on {@code causeId} follow it into the log (each after its own cause, in arrival order). */
+  private void release(String causeId) {
+    List<Parked> effects = parked.remove(causeId);
+    if (effects == null) return;
+    parkedCount -= effects.size();
+    for (Parked p : effects) {
+      if (state.logged(p.subject(), p.eventId())) p.done().complete();
+      else if (pending.containsKey(p.eventId())) pending.get(p.eventId()).waiting().add(p.done());
+      else enqueue(p.eventId(), p.subject(), p.causationId(), p.eventJson(), p.done());
+    }
+  }
+
+  /**
+   * Effects whose cause was logged by another writer (folded from the stream) go in; those that waited longer
+   * than the cause wait are put back (RetryLater) to take the slow path: redelivery with backoff, and the
+   * error log when a cause never comes.
+   */
+  private void sweepParked() {
+    long now = System.nanoTime();
+    for (String causeId : List.copyOf(parked.keySet())) {
+      List<Parked> effects = parked.get(causeId);
+      if (effects.isEmpty() || state.logged(effects.getFirst().subject(), causeId)) {
+        release(causeId);
+        continue;
+      }
+      effects.removeIf(p -> {
+        if ((now - p.since()) / 1_000_000 < causeWaitMillis) return false;
+        p.done().fail(new EventHandler.RetryLater("cause " + causeId + " not audited yet", Math.min(causeWaitMillis, 100L)));
+        parkedCount--;
+        return true;
+      });
+      if (effects.isEmpty()) parked.remove(causeId);
+    }
+    if (parked.isEmpty() && parkSweep >= 0) {
+      vertx.cancelTimer(parkSweep);
+      parkSweep = -1;
+    }
   }
 
   /**
