@@ -3,16 +3,10 @@ package io.orderflow.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.nats.client.Connection;
-import io.orderflow.runtime.NatsServer;
-import io.orderflow.runtime.Settings;
+import io.orderflow.runtime.ProvisionedBroker;
 import io.orderflow.runtime.messaging.EventHandler;
-import io.orderflow.runtime.messaging.JetStreamBridge;
-import io.orderflow.runtime.messaging.Provisioner;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,26 +16,19 @@ import org.junit.jupiter.api.TestInstance;
 /** An effect that arrives before its cause waits in memory for it, then follows it into the chain. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AuditLogParkingTest {
-  NatsServer nats;
-  Connection nc;
-  Vertx vertx;
+  ProvisionedBroker broker;
   AuditLog log;
 
   @BeforeAll
   void start() throws Exception {
-    nats = NatsServer.start();
-    nc = nats.connect();
-    Provisioner.from(Settings.of(Map.of())).provision(nc);
-    vertx = Vertx.vertx();
-    log = new AuditLog(new JetStreamBridge(vertx, nc), "test", 10_000, 5, 300);
-    vertx.deployVerticle(log).await(10, TimeUnit.SECONDS);
+    broker = ProvisionedBroker.start();
+    log = new AuditLog(broker.bridge, "test", 10_000, 5, 300);
+    broker.vertx.deployVerticle(log).await(10, TimeUnit.SECONDS);
   }
 
   @AfterAll
   void stop() throws Exception {
-    vertx.close().await(10, TimeUnit.SECONDS);
-    nc.close();
-    nats.close();
+    broker.close();
   }
 
   @Test

@@ -3,14 +3,10 @@ package io.orderflow.orders;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.nats.client.Connection;
 import io.orderflow.orders.domain.Pricing;
-import io.orderflow.runtime.NatsServer;
-import io.orderflow.runtime.Settings;
+import io.orderflow.runtime.ProvisionedBroker;
 import io.orderflow.runtime.messaging.JetStreamBridge;
-import io.orderflow.runtime.messaging.Provisioner;
 import io.orderflow.runtime.messaging.Topology;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
@@ -24,19 +20,14 @@ import org.junit.jupiter.api.TestInstance;
 /** The in-memory catalog prices orders without a read per SKU, and stays as current as the bucket. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CatalogViewTest {
-  NatsServer nats;
-  Connection nc;
-  Vertx vertx;
+  ProvisionedBroker broker;
   JetStreamBridge bridge;
   CatalogView view;
 
   @BeforeAll
   void start() throws Exception {
-    nats = NatsServer.start();
-    nc = nats.connect();
-    Provisioner.from(Settings.of(Map.of())).provision(nc);
-    vertx = Vertx.vertx();
-    bridge = new JetStreamBridge(vertx, nc);
+    broker = ProvisionedBroker.start();
+    bridge = broker.bridge;
     put("CV-OLD", 500, true);
     view = new CatalogView(bridge);
     view.start().await(10, TimeUnit.SECONDS);
@@ -45,9 +36,7 @@ class CatalogViewTest {
   @AfterAll
   void stop() throws Exception {
     view.stop().await(10, TimeUnit.SECONDS);
-    vertx.close().await(10, TimeUnit.SECONDS);
-    nc.close();
-    nats.close();
+    broker.close();
   }
 
   @Test

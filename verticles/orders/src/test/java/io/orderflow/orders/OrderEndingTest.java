@@ -2,7 +2,6 @@ package io.orderflow.orders;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.nats.client.Connection;
 import io.nats.client.api.StreamInfoOptions;
 import io.orderflow.codecs.CancelReason;
 import io.orderflow.codecs.Cause;
@@ -12,12 +11,9 @@ import io.orderflow.codecs.Ids;
 import io.orderflow.codecs.OrderLine;
 import io.orderflow.codecs.Subjects;
 import io.orderflow.orders.domain.OrderStatus;
+import io.orderflow.runtime.ProvisionedBroker;
 import io.orderflow.runtime.messaging.JetStreamBridge;
-import io.orderflow.runtime.NatsServer;
-import io.orderflow.runtime.messaging.Provisioner;
-import io.orderflow.runtime.Settings;
 import io.orderflow.runtime.messaging.Topology;
-import io.vertx.core.Vertx;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -30,29 +26,22 @@ import org.junit.jupiter.api.TestInstance;
 /** Two deciders ending one order (the saga and a dead letter) store one terminal event between them. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OrderEndingTest {
-  NatsServer nats;
-  Connection nc;
-  Vertx vertx;
+  ProvisionedBroker broker;
   JetStreamBridge bridge;
   OrderProjection projection;
   OrderEnding ending;
 
   @BeforeAll
   void start() throws Exception {
-    nats = NatsServer.start();
-    nc = nats.connect();
-    Provisioner.from(Settings.of(Map.of())).provision(nc);
-    vertx = Vertx.vertx();
-    bridge = new JetStreamBridge(vertx, nc);
+    broker = ProvisionedBroker.start();
+    bridge = broker.bridge;
     projection = new OrderProjection(bridge);
     ending = new OrderEnding(bridge, projection, new OrderMetrics(bridge.telemetry().meters()));
   }
 
   @AfterAll
   void stop() throws Exception {
-    vertx.close().await(10, TimeUnit.SECONDS);
-    nc.close();
-    nats.close();
+    broker.close();
   }
 
   @Test
@@ -69,7 +58,7 @@ class OrderEndingTest {
     ending.end(stale, cancelled, Cause.NONE).await(10, TimeUnit.SECONDS);
 
     String ended = Subjects.ORDERS_ENDED + "." + placed.orderId();
-    long stored = nc.jetStreamManagement().getStreamInfo(Topology.ORDERS, StreamInfoOptions.filterSubjects(ended))
+    long stored = broker.nc.jetStreamManagement().getStreamInfo(Topology.ORDERS, StreamInfoOptions.filterSubjects(ended))
         .getStreamState().getSubjectMap().getOrDefault(ended, 0L);
     assertThat(stored).as("terminal events of the order").isEqualTo(1);
     var view = projection.get(placed.customerId(), placed.orderId()).await(10, TimeUnit.SECONDS).orElseThrow();
