@@ -16,7 +16,6 @@ import io.orderflow.runtime.messaging.JetStreamBridge;
 import io.orderflow.runtime.messaging.Topology;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
