@@ -68,6 +68,8 @@ public final class Bench {
 
   private final Options opt;
   private final List<StepResult> steps = new ArrayList<>();
+  /** The system being measured: Ctrl-C or SIGTERM must not leave its processes behind. */
+  private volatile BenchSystem current;
   private int stepNo;
 
   private Bench(Options opt) {
@@ -93,14 +95,23 @@ public final class Bench {
     }
   }
 
+  private BenchSystem start(Path dir, String sync) throws Exception {
+    current = BenchSystem.start(dir, opt.split(), sync);
+    return current;
+  }
+
   private int go() throws Exception {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      BenchSystem s = current;
+      if (s != null) s.run.sup.close();
+    }, "bench-abort"));
     Files.createDirectories(opt.dir());
     Path runDir = Files.createTempDirectory(opt.dir(), "run-");
     JsonObject json = new JsonObject();
     Outcome outcome;
     StepResult best;
     double syncAlwaysMax = Double.NaN;
-    try (BenchSystem sys = BenchSystem.start(runDir.resolve("default"), opt.split(), BenchSystem.DEFAULT_SYNC)) {
+    try (BenchSystem sys = start(runDir.resolve("default"), BenchSystem.DEFAULT_SYNC)) {
       say(sys.settings());
       double[] ceil = sys.bare.ceilings(20_000);
       say(String.format(Locale.ROOT, "broker ceilings: async publish %.0f msg/s (%d-byte messages, file storage), consume with ack %.0f msg/s",
@@ -126,9 +137,11 @@ public final class Bench {
       fill(json, best, bareBest, outcome, sys);
     }
     if (opt.findMax()) {
-      try (BenchSystem always = BenchSystem.start(runDir.resolve("sync-always"), opt.split(), "always")) {
+      try (BenchSystem always = start(runDir.resolve("sync-always"), "always")) {
         say(always.settings());
-        StepResult r = findMax("orderflow-sync-always", rr -> orderflowStep(always, rr.rate, rr.seconds), 40);
+        // fsync before every acknowledgement can only be slower: start below the first maximum.
+        double from = best == null ? 40 : Math.max(10, Math.round(best.rate() / 2));
+        StepResult r = findMax("orderflow-sync-always", rr -> orderflowStep(always, rr.rate, rr.seconds), from);
         syncAlwaysMax = r == null ? 0 : r.rate();
         Outcome o = always.checkInvariants();
         say(o.line());
@@ -157,21 +170,22 @@ public final class Bench {
   }
 
   /**
-   * The highest rate whose end-to-end p99 holds {@link #P99_TARGET_MS} with no growing backlog: short
-   * probes (20 s) multiply the rate by 1.5 until one fails, then 60 s steps of 10 % from the last one held
-   * settle it (downwards if even that one fails now). Returns the longest held step at the highest rate.
+   * The highest rate whose end-to-end p99 holds {@link #P99_TARGET_MS} with no growing backlog: after a
+   * warm-up, short probes (20 s) multiply the rate by 1.5 until one fails, then go on from the last one held
+   * in steps of 10 % until one fails; 60 s steps of 10 % from the last one held settle it (downwards if even
+   * that one fails now). Returns the held 60 s step at the highest rate.
    */
   private StepResult findMax(String name, Target target, double start) throws Exception {
-    say("find-max " + name + ": probes of 20 s from " + start + "/s, then steps of 10 % of " + (int) opt.seconds() + " s");
-    double rate = start;
-    double held = 0;
-    while (true) {
-      StepResult r = record(target.run(new Probe(rate, 20)));
-      if (!r.held()) break;
-      held = rate;
-      rate *= 1.5;
-    }
-    rate = held > 0 ? held : start / 1.1;
+    say("find-max " + name + ": probes of 20 s from " + start + "/s, then steps of 10 % of " + (int) Math.max(60, opt.seconds()) + " s");
+    // A cold JVM (the services' idle while the other target was measured) fails its first probe on JIT
+    // compilation alone, which would send the search down to crawl up in 10 % steps: warm it up first.
+    double warm = Math.max(60, opt.warmup());
+    say(String.format(Locale.ROOT, "find-max %s: warm-up %.0f s at %.1f/s (not measured)", name, warm, start));
+    target.run(new Probe(start, warm));
+    double held = probe(target, start, 1.5, 0);
+    // Closer, still with short probes: from the last rate held, 10 % at a time until one fails.
+    held = probe(target, held > 0 ? held * 1.1 : start / 1.1, held > 0 ? 1.1 : 1 / 1.1, held);
+    double rate = held > 0 ? held : start / 1.1;
     StepResult best = null;
     for (int i = 0; i < 25 && rate >= 1; i++) {
       StepResult r = record(target.run(new Probe(rate, Math.max(60, opt.seconds()))));
@@ -186,6 +200,20 @@ public final class Bench {
     }
     say("find-max " + name + ": " + (best == null ? "no rate held" : String.format(Locale.ROOT, "%.1f/s = %d/min", best.rate(), Math.round(best.rate() * 60))));
     return best;
+  }
+
+  /**
+   * 20 s probes from {@code rate}, multiplied by {@code factor} while they hold (going up) or until one holds
+   * (going down); returns the highest rate that held, or {@code held} when none did.
+   */
+  private double probe(Target target, double rate, double factor, double held) throws Exception {
+    for (int i = 0; i < 30 && rate >= 1; i++, rate *= factor) {
+      boolean ok = record(target.run(new Probe(rate, 20))).held();
+      if (factor > 1 && !ok) return held;
+      if (ok) held = Math.max(held, rate);
+      if (factor < 1 && ok) return held;
+    }
+    return held;
   }
 
   private StepResult record(StepResult r) {
