@@ -33,7 +33,9 @@ final class BenchChart {
   }
 
   static String svg(List<StepResult> steps, double targetMs) {
-    double maxRate = steps.stream().mapToDouble(StepResult::rate).max().orElse(1) * 1.05;
+    // Log scales both ways: orderflow and the bare pipeline differ by an order of magnitude or more.
+    double maxRate = Math.pow(10, Math.ceil(Math.log10(steps.stream().mapToDouble(StepResult::rate).max().orElse(10) * 1.05)));
+    double minRate = Math.pow(10, Math.floor(Math.log10(Math.max(1, steps.stream().mapToDouble(StepResult::rate).min().orElse(1)))));
     Map<String, List<StepResult>> byTarget = steps.stream()
         .collect(Collectors.groupingBy(StepResult::target, LinkedHashMap::new, Collectors.toList()));
     StringBuilder s = new StringBuilder();
@@ -45,13 +47,15 @@ final class BenchChart {
       s.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>", LEFT, W - RIGHT, y, y));
       s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>%n", LEFT - 6, y + 4, ms >= 1000 ? (int) (ms / 1000) + " s" : (int) ms + " ms"));
     }
-    for (int i = 0; i <= 5; i++) {
-      double rate = maxRate * i / 5;
-      double x = x(rate, maxRate);
-      s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"#eee\"/>", x, x, TOP, H - BOTTOM));
-      s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%.0f/s</text>%n", x, H - BOTTOM + 18, rate));
+    for (double decade = minRate; decade < maxRate; decade *= 10) {
+      for (int m : new int[] {1, 2, 5}) {
+        double rate = decade * m;
+        double x = x(rate, minRate, maxRate);
+        s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"#eee\"/>", x, x, TOP, H - BOTTOM));
+        s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%.0f/s</text>%n", x, H - BOTTOM + 18, rate));
+      }
     }
-    s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">offered rate (orders/s; ×60 = per minute)</text>%n", (LEFT + W - RIGHT) / 2, H - 10));
+    s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">offered rate (orders/s, log scale; ×60 = per minute)</text>%n", (LEFT + W - RIGHT) / 2, H - 10));
     double ty = y(targetMs);
     s.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#f90\" stroke-dasharray=\"2,3\"/>", LEFT, W - RIGHT, ty, ty));
     s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" fill=\"#f90\">p99 target %.0f ms</text>%n", W - RIGHT + 6, ty + 4, targetMs));
@@ -59,11 +63,11 @@ final class BenchChart {
     for (var e : byTarget.entrySet()) {
       String colour = COLOURS[i % COLOURS.length];
       List<StepResult> pts = e.getValue().stream().sorted(Comparator.comparingDouble(StepResult::rate)).toList();
-      s.append(polyline(pts, maxRate, colour, true)).append(polyline(pts, maxRate, colour, false));
+      s.append(polyline(pts, minRate, maxRate, colour, true)).append(polyline(pts, minRate, maxRate, colour, false));
       for (StepResult r : pts) {
-        s.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>", x(r.rate(), maxRate), y(r.e2e().p99()),
+        s.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>", x(r.rate(), minRate, maxRate), y(r.e2e().p99()),
             r.held() ? colour : "white")).append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"none\" stroke=\"%s\"/>%n",
-            x(r.rate(), maxRate), y(r.e2e().p99()), colour));
+            x(r.rate(), minRate, maxRate), y(r.e2e().p99()), colour));
       }
       int ly = TOP + 20 + i * 36;
       s.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2\"/>", W - RIGHT + 6, W - RIGHT + 30, ly, ly, colour));
@@ -76,15 +80,15 @@ final class BenchChart {
     return s.append("</svg>\n").toString();
   }
 
-  private static String polyline(List<StepResult> pts, double maxRate, String colour, boolean p99) {
-    String points = pts.stream().map(r -> String.format(Locale.ROOT, "%.1f,%.1f", x(r.rate(), maxRate), y(p99 ? r.e2e().p99() : r.e2e().p50())))
+  private static String polyline(List<StepResult> pts, double minRate, double maxRate, String colour, boolean p99) {
+    String points = pts.stream().map(r -> String.format(Locale.ROOT, "%.1f,%.1f", x(r.rate(), minRate, maxRate), y(p99 ? r.e2e().p99() : r.e2e().p50())))
         .collect(Collectors.joining(" "));
     return String.format(Locale.ROOT, "<polyline points=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"%s\"%s/>%n", points, colour,
         p99 ? "2" : "1.5", p99 ? "" : " stroke-dasharray=\"5,4\"");
   }
 
-  private static double x(double rate, double maxRate) {
-    return LEFT + (W - LEFT - RIGHT) * rate / maxRate;
+  private static double x(double rate, double minRate, double maxRate) {
+    return LEFT + (W - LEFT - RIGHT) * Math.log10(Math.max(minRate, rate) / minRate) / Math.log10(maxRate / minRate);
   }
 
   private static double y(double ms) {

@@ -70,6 +70,11 @@ final class BenchSystem implements AutoCloseable {
     run.stock(skus);
   }
 
+  /** The name of this system's steps: "orderflow", or "orderflow, sync always" when the broker fsyncs every write. */
+  String label() {
+    return "always".equals(sync) ? "orderflow, sync always" : "orderflow";
+  }
+
   String settings() {
     return "system: services " + (split ? "one JVM per service" : "in one JVM (services all)") + " " + run.launch.serviceJvmOptions()
         + "; nats-server " + natsVersion + ", sync_interval " + sync + ", R1, file storage; audit on; API authentication: none; "
@@ -104,7 +109,7 @@ final class BenchSystem implements AutoCloseable {
     long[] http = mine.stream().filter(o -> o.answeredNanos != 0).mapToLong(o -> o.answeredNanos - o.scheduledNanos).toArray();
     long accepted = mine.stream().filter(o -> o.order.orderId != null).count();
     long ended = mine.stream().filter(BenchLoad.Order::ended).count();
-    StepResult r = w.close("orderflow", rate, seconds, mine.size(), accepted, ended, e2e, http, backlogEarly, backlogEnd, atEnd);
+    StepResult r = w.close(label(), rate, seconds, mine.size(), accepted, ended, e2e, http, backlogEarly, backlogEnd, atEnd);
     awaitQuiet();
     return r;
   }
