@@ -153,7 +153,7 @@ public final class Main {
   }
 
   private static void usage() {
-    System.err.println("usage: orderflow.jar provision | services <all|orders,inventory,payments,notifications,audit> | psp-sim | smtp-sink | chaos [--short] [SCENARIO...] | bench [--rate R] [--duration S] [--find-max] [--split]");
+    System.err.println("usage: orderflow.jar provision | services <all|orders,inventory,payments,notifications,audit> | psp-sim | smtp-sink | chaos [--short] [SCENARIO...] | bench [--rate R] [--duration S] [--warmup S] [--find-max] [--split]");
     System.exit(2);
   }
 }

@@ -99,7 +99,8 @@ public final class AuditLog extends VerticleBase {
         return;
       }
       boolean causeKnown = causationId == null || state.logged(subject, causationId) || pending.containsKey(causationId);
-      if (!causeKnown && deliveries < LONG_WAIT && park(new Parked(eventId, subject, causationId, eventJson, done, System.nanoTime()))) {
+      // Only a first delivery waits in memory: one put back after waiting there takes the slow path.
+      if (!causeKnown && deliveries <= 1 && park(new Parked(eventId, subject, causationId, eventJson, done, System.nanoTime()))) {
         return;
       }
       if (!causeKnown) {
@@ -137,6 +138,13 @@ public final class AuditLog extends VerticleBase {
   private final Map<String, List<Parked>> parked = new java.util.HashMap<>();
   private int parkedCount;
   private long parkSweep = -1;
+
+  /** How many events wait in memory for their cause (for tests and diagnostics). */
+  Future<Integer> parked() {
+    Promise<Integer> p = Promise.promise();
+    context.runOnContext(v -> p.complete(parkedCount));
+    return Contexts.toCaller(p.future());
+  }
 
   private boolean park(Parked p) {
     if (parkedCount >= MAX_PARKED) return false;

@@ -41,7 +41,7 @@ public final class Bench {
         switch (args[i]) {
           case "--rate" -> rate = positive(args, ++i);
           case "--duration" -> seconds = positive(args, ++i);
-          case "--warmup" -> warmup = number(args, ++i);
+          case "--warmup" -> warmup = notNegative(args, ++i);
           case "--find-max" -> findMax = true;
           case "--split" -> split = true;
           default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'");
@@ -61,7 +61,13 @@ public final class Bench {
 
     private static double positive(String[] args, int i) {
       double v = number(args, i);
-      if (!(v > 0)) throw new IllegalArgumentException(args[i - 1] + " must be greater than 0");
+      if (!(v > 0) || Double.isInfinite(v)) throw new IllegalArgumentException(args[i - 1] + " must be a number greater than 0");
+      return v;
+    }
+
+    private static double notNegative(String[] args, int i) {
+      double v = number(args, i);
+      if (!(v >= 0) || Double.isInfinite(v)) throw new IllegalArgumentException(args[i - 1] + " must be a number of 0 or more");
       return v;
     }
   }
@@ -89,8 +95,9 @@ public final class Bench {
     try {
       return new Bench(opt).go();
     } catch (Exception e) {
-      System.err.println("bench: aborted: " + e);
-      e.printStackTrace(System.err);
+      StringBuilder why = new StringBuilder(e.toString());
+      for (Throwable c = e.getCause(); c != null; c = c.getCause()) why.append("; caused by ").append(c);
+      System.err.println("bench: aborted: " + why + " (the processes' logs stay under " + opt.dir() + ")");
       return 1;
     }
   }

@@ -6,6 +6,9 @@ import io.orderflow.codecs.Decoded;
 import io.orderflow.codecs.Event;
 import io.orderflow.codecs.EventCodec;
 import io.orderflow.codecs.Subjects;
+import io.orderflow.runtime.messaging.Topology;
+import io.nats.client.api.DeliverPolicy;
+import io.nats.client.api.OrderedConsumerConfiguration;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -25,11 +28,11 @@ import java.util.function.IntFunction;
 /**
  * The bench's open-loop client: {@code POST /orders} at a constant arrival rate, whatever the system does,
  * timed from each order's <em>scheduled</em> send (so queueing in the client counts, as it does for a real
- * shop), and the order's end seen on NATS: a plain subscription to {@code orderflow.orders.ended.>}
- * stamps the moment each order's OrderConfirmed or OrderCancelled reaches the client's box.
+ * shop), and the order's end seen on NATS: an ordered consumer of the ORDERS stream's
+ * {@code orderflow.orders.ended.>} stamps the moment each stored OrderConfirmed or OrderCancelled reaches the client.
  *
- * <p>A 503 or a connection error is retried with the same Idempotency-Key (the order keeps its scheduled
- * start); any other answer is final. Vert.x's HTTP client on one event loop keeps the generator's own CPU
+ * <p>A 503, 429, 408, 409 or a connection error is retried with the same Idempotency-Key (the order keeps its
+ * scheduled start), at most 20 times with backoff; any other answer is final. Vert.x's HTTP client on one event loop keeps the generator's own CPU
  * small, since it shares the two cores with what it measures.
  */
 final class BenchLoad implements AutoCloseable {
@@ -57,6 +60,7 @@ final class BenchLoad implements AutoCloseable {
   private final HttpClient client;
   private final String api;
   private final Dispatcher dispatcher;
+  private final io.nats.client.MessageConsumer ends;
   private final Connection nc;
   final Map<String, Order> byId = new ConcurrentHashMap<>();
   /** Each ended order's terminal view as {@link Invariants} reads it (status, reason, total, lines), from its end event. */
@@ -74,7 +78,8 @@ final class BenchLoad implements AutoCloseable {
     this.vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
     this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(2000)
         .setIdleTimeout(30).setMaxInitialLineLength(8192), new PoolOptions().setHttp1MaxSize(256).setMaxWaitQueueSize(-1));
-    this.dispatcher = nc.createDispatcher(msg -> {
+    this.dispatcher = nc.createDispatcher();
+    io.nats.client.MessageHandler onEnd = msg -> {
       long now = System.nanoTime();
       // The id is derived from the Idempotency-Key, so the order is known before it is sent: an unknown id
       // is not this client's, a second end of one order is a repeated publish (the stream deduplicates it).
@@ -82,9 +87,16 @@ final class BenchLoad implements AutoCloseable {
       if (o == null || o.endedNanos != 0) return;
       o.endedNanos = now;
       views.put(o.order.expectedId(), view(msg.getData(), o.order.spec));
-    });
+    };
     dispatcher.setPendingLimits(-1, -1);
-    dispatcher.subscribe(Subjects.ORDERS_ENDED + ".>");
+    // Through JetStream, not a plain subscription: a plain one also sees publishes the stream refused (an end
+    // that lost to another), and only what is stored ended the order.
+    try {
+      this.ends = nc.getStreamContext(Topology.ORDERS).createOrderedConsumer(new OrderedConsumerConfiguration()
+          .filterSubject(Subjects.ORDERS_ENDED + ".>").deliverPolicy(DeliverPolicy.New)).consume(dispatcher, onEnd);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot follow the ORDERS stream's ends", e);
+    }
   }
 
   /** Whether every order that reached NATS so far is seen by this client (flushes the subscription). */
@@ -112,12 +124,12 @@ final class BenchLoad implements AutoCloseable {
     RequestOptions req = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(api + "/orders")
         .putHeader("Content-Type", "application/json").putHeader("Idempotency-Key", t.order.key).setTimeout(10_000);
     client.request(req).compose(r -> r.send(Buffer.buffer(body)).compose(resp -> resp.body().map(b -> {
-      answered(t, resp.statusCode(), b);
+      answered(t, resp.statusCode(), b, body, attempt);
       return null;
     }))).onFailure(err -> retry(t, body, attempt, "no answer: " + err));
   }
 
-  private void answered(Order t, int status, Buffer body) {
+  private void answered(Order t, int status, Buffer answer, String body, int attempt) {
     t.status = status;
     if (status == 202 || status == 200) {
       t.answeredNanos = System.nanoTime();
@@ -125,11 +137,13 @@ final class BenchLoad implements AutoCloseable {
       t.order.acceptedAt = java.time.Instant.now();
       return;
     }
-    if (status == 503 || status == 429 || status == 408) {
-      retry(t, null, 0, status + " " + Http.abbreviate(body.toString()));
+    // Not an answer about the order: the broker is out (503), the client is told to slow down (429, 408), or
+    // a twin with the same key is still in flight (409). Asked again with the same key, like a real client.
+    if (status == 503 || status == 429 || status == 408 || status == 409) {
+      retry(t, body, attempt, status + " " + Http.abbreviate(answer.toString()));
       return;
     }
-    t.order.rejected = status + " " + Http.abbreviate(body.toString());
+    t.order.rejected = status + " " + Http.abbreviate(answer.toString());
   }
 
   private void retry(Order t, String body, int attempt, String why) {
@@ -139,8 +153,7 @@ final class BenchLoad implements AutoCloseable {
       t.order.rejected = "gave up after " + attempt + " attempts: " + why;
       return;
     }
-    String b = body != null ? body : t.order.body();
-    vertx.setTimer(Math.min(2000, 50L << Math.min(attempt, 5)), id -> attempt(t, b, attempt + 1));
+    vertx.setTimer(Math.min(2000, 50L << Math.min(attempt, 5)), id -> attempt(t, body, attempt + 1));
   }
 
   private static JsonObject view(byte[] data, LoadGenerator.OrderSpec spec) {
@@ -171,6 +184,7 @@ final class BenchLoad implements AutoCloseable {
   @Override
   public void close() {
     try {
+      ends.stop();
       nc.closeDispatcher(dispatcher);
     } catch (RuntimeException e) {
       // closing anyway

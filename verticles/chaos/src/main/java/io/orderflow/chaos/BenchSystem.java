@@ -46,7 +46,7 @@ final class BenchSystem implements AutoCloseable {
   }
 
   static BenchSystem start(Path dir, boolean split, String sync) throws Exception {
-    Run run = new Run("bench", Timings.of(false), Launch.likeRun(), dir);
+    Run run = new Run("bench", Timings.of(false), Launch.likeRun(split), dir);
     try {
       Deployment.Spec spec = Deployment.Spec.standard().natsSync(sync);
       run.deploy(split ? spec : spec.allInOne());
@@ -109,9 +109,9 @@ final class BenchSystem implements AutoCloseable {
     long[] http = mine.stream().filter(o -> o.answeredNanos != 0).mapToLong(o -> o.answeredNanos - o.scheduledNanos).toArray();
     long accepted = mine.stream().filter(o -> o.order.orderId != null).count();
     long ended = mine.stream().filter(BenchLoad.Order::ended).count();
-    StepResult r = w.close(label(), rate, seconds, mine.size(), accepted, ended, e2e, http, backlogEarly, backlogEnd, atEnd);
+    // After quiet: what an order causes after its end (the sale, the mail, audit blocks) belongs to its step.
     awaitQuiet();
-    return r;
+    return w.close(label(), rate, seconds, mine.size(), accepted, ended, e2e, http, backlogEarly, backlogEnd, atEnd, 0);
   }
 
   StepResult bareStep(double rate, double seconds, int step) throws Exception {
@@ -135,9 +135,9 @@ final class BenchSystem implements AutoCloseable {
     long[] arrived = bare.latencies(step);
     long[] e2e = java.util.Arrays.copyOf(arrived, (int) offered[0]);
     for (int i = arrived.length; i < e2e.length; i++) e2e[i] = Long.MAX_VALUE;
-    StepResult r = w.close("bare", rate, seconds, offered[0], offered[0], arrived.length, e2e, new long[0], backlogEarly, backlogEnd, atEnd);
     Wait.until("bare pipeline quiet", Duration.ofMinutes(5), Duration.ofMillis(500), () -> bare.backlog() == 0);
-    return r;
+    return w.close("bare", rate, seconds, offered[0], offered[0], arrived.length, e2e, new long[0], backlogEarly, backlogEnd, atEnd,
+        BarePipeline.STAGES + 1);
   }
 
   /** Nothing pending on any consumer and every order answered: the next step starts on a quiet system. */
@@ -167,14 +167,18 @@ final class BenchSystem implements AutoCloseable {
     }
 
     StepResult close(String target, double rate, double seconds, long offered, long accepted, long ended, long[] e2e, long[] http,
-                     long backlogEarly, long backlogEnd, Map<String, ProcessStats.Sample> atEnd) throws Exception {
+                     long backlogEarly, long backlogEnd, Map<String, ProcessStats.Sample> atEnd, double deliveriesPerOrder)
+        throws Exception {
+      // Everything per order accepted: what the system took on is what it spent its CPU and broker calls on.
       Map<String, Double> cpu = new LinkedHashMap<>();
-      ProcessStats.cpuBetween(this.cpu, sys.stats.sample()).forEach((k, v) -> cpu.put(k, offered == 0 ? 0 : v / offered));
+      ProcessStats.cpuBetween(this.cpu, sys.stats.sample()).forEach((k, v) -> cpu.put(k, accepted == 0 ? 0 : v / accepted));
       Map<String, Double> rss = new LinkedHashMap<>();
       atEnd.forEach((k, v) -> rss.put(k, v.rssMb()));
-      double[] io = BrokerCounters.perOrder(broker, BrokerCounters.read(sys.run.http, sys.monitor), accepted);
+      BrokerCounters after = BrokerCounters.read(sys.run.http, sys.monitor);
+      double[] io = BrokerCounters.perOrder(broker, after, accepted);
+      double deliveries = deliveriesPerOrder > 0 ? deliveriesPerOrder : BrokerCounters.deliveriesPerOrder(broker, after, accepted);
       return new StepResult(target, rate, seconds, offered, accepted, ended, StepResult.Percentiles.of(e2e), StepResult.Percentiles.of(http),
-          backlogEarly, backlogEnd, cpu, rss, io[0], io[1], Bench.P99_TARGET_MS);
+          backlogEarly, backlogEnd, cpu, rss, io[0], io[1], deliveries, Bench.P99_TARGET_MS);
     }
   }
 

@@ -10,6 +10,11 @@ import io.vertx.core.json.JsonObject;
  * difference of two.
  */
 record BrokerCounters(long stored, long delivered, long servicesSent) {
+  /** Deliveries to acknowledging consumers per order between two snapshots (about ten for a paid order). */
+  static double deliveriesPerOrder(BrokerCounters before, BrokerCounters after, long orders) {
+    return orders <= 0 ? 0 : (double) (after.delivered - before.delivered) / orders;
+  }
+
   /** The services' connections are named {@code orderflow-<service>}; the bench's and the harness's are not counted. */
   private static boolean service(String name) {
     return name != null && name.startsWith("orderflow-") && !name.startsWith("orderflow-bench") && !name.equals("orderflow-chaos");
@@ -25,7 +30,11 @@ record BrokerCounters(long stored, long delivered, long servicesSent) {
         if (stream.getString("name", "").startsWith("BENCH_")) continue; // the bare pipeline's, not the services'
         stored += stream.getJsonObject("state", new JsonObject()).getLong("last_seq", 0L);
         for (Object c : stream.getJsonArray("consumer_detail", new JsonArray())) {
-          delivered += ((JsonObject) c).getJsonObject("delivered", new JsonObject()).getLong("consumer_seq", 0L);
+          JsonObject consumer = (JsonObject) c;
+          // Only consumers whose deliveries are acknowledged: ordered consumers (stream tails, watches) ack nothing.
+          String ackPolicy = consumer.getJsonObject("config", new JsonObject()).getString("ack_policy", "none");
+          if (ackPolicy.equals("none")) continue;
+          delivered += consumer.getJsonObject("delivered", new JsonObject()).getLong("consumer_seq", 0L);
         }
       }
     }

@@ -21,11 +21,12 @@ record Launch(String javaBin, Path jar, String natsServer, List<String> serviceJ
         options("ORDERFLOW_AUX_JAVA_OPTS", "-Xms32m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"));
   }
 
-  /** What {@code ./orderflow run} starts the services with (one JVM for all), its {@code JAVA_OPTS} honoured. */
-  static Launch likeRun() {
+  /** What {@code ./orderflow run [--split]} starts the services with, its {@code JAVA_OPTS} honoured. */
+  static Launch likeRun(boolean split) {
     Launch chaos = detect();
     return new Launch(chaos.javaBin, chaos.jar, chaos.natsServer,
-        options("JAVA_OPTS", "-Xms256m -Xmx1g -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError"),
+        options("JAVA_OPTS", split ? "-Xms128m -Xmx512m -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError"
+            : "-Xms256m -Xmx1g -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError"),
         options("ORDERFLOW_AUX_JAVA_OPTS", "-Xms32m -Xmx256m -XX:+UseSerialGC"));
   }
 

@@ -74,7 +74,10 @@ final class NatsNodes {
         .append("ping_interval: \"20s\"\nping_max: 3\nwrite_deadline: \"10s\"\n");
     // Diagnostics: the Go profiler of the first node (pprof over HTTP on this port), to see where the broker's CPU goes.
     String prof = System.getenv("ORDERFLOW_NATS_PROF_PORT");
-    if (prof != null && !prof.isBlank() && self == 0) c.append("prof_port: ").append(Integer.parseInt(prof.trim())).append('\n');
+    if (prof != null && !prof.isBlank() && self == 0) {
+      if (!prof.trim().matches("[0-9]{1,5}")) throw new IllegalArgumentException("ORDERFLOW_NATS_PROF_PORT must be a port number, not '" + prof + "'");
+      c.append("prof_port: ").append(prof.trim()).append('\n');
+    }
     if (ports.size() > 1) {
       String routes = ports.stream().filter(p -> p != ports.get(self))
           .map(p -> "nats-route://127.0.0.1:" + p[1]).collect(Collectors.joining(", "));

@@ -29,6 +29,9 @@ class BenchTest {
     assertThat(step(100, 100, 300, 0, 50).held()).as("p99 over 250 ms").isFalse();
     assertThat(step(100, 100, 200, 10, 111).growing()).as("grew by more than one second of arrivals").isTrue();
     assertThat(step(100, 100, 200, 10, 110).growing()).isFalse();
+    var tenDeliveriesAnOrder = new StepResult("orderflow", 100, 60, 100, 100, 100, step(100, 100, 200, 0, 0).e2e(), step(100, 100, 200, 0, 0).e2e(),
+        10, 900, Map.of(), Map.of(), 10, 5, 10, Bench.P99_TARGET_MS);
+    assertThat(tenDeliveriesAnOrder.growing()).as("one second of arrivals is a thousand messages at ten deliveries an order").isFalse();
   }
 
   @Test
@@ -60,6 +63,8 @@ class BenchTest {
     assertThat(o.findMax()).isTrue();
     assertThatThrownBy(() -> Bench.Options.parse(new String[] {"--rate", "fast"})).hasMessageContaining("needs a number");
     assertThatThrownBy(() -> Bench.Options.parse(new String[] {"--rate", "0"})).hasMessageContaining("greater than 0");
+    assertThatThrownBy(() -> Bench.Options.parse(new String[] {"--duration", "Infinity"})).hasMessageContaining("greater than 0");
+    assertThatThrownBy(() -> Bench.Options.parse(new String[] {"--warmup", "-5"})).hasMessageContaining("0 or more");
     assertThatThrownBy(() -> Bench.Options.parse(new String[] {"--rate"})).hasMessageContaining("needs a number");
     assertThatThrownBy(() -> Bench.Options.parse(new String[] {"--fast"})).hasMessageContaining("unknown option");
   }
@@ -82,6 +87,6 @@ class BenchTest {
   private static StepResult step(double rate, long accepted, double p99, long early, long end) {
     var p = new StepResult.Percentiles(p99 / 4, p99 / 2, p99, p99 * 1.2, (int) accepted);
     return new StepResult("orderflow", rate, 60, (long) rate, accepted, accepted, p, p, early, end, Map.of("services", 1.0), Map.of(), 10, 5,
-        Bench.P99_TARGET_MS);
+        1, Bench.P99_TARGET_MS);
   }
 }

@@ -4,7 +4,6 @@ import io.nats.client.KeyValue;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueOperation;
 import io.nats.client.api.KeyValueWatcher;
-import io.nats.client.impl.NatsKeyValueWatchSubscription;
 import io.orderflow.orders.domain.Pricing;
 import io.orderflow.runtime.messaging.JetStreamBridge;
 import io.orderflow.runtime.messaging.KvEntry;
@@ -37,7 +36,7 @@ final class CatalogView {
 
   private final JetStreamBridge bridge;
   private final Map<String, Pricing.CatalogPrice> prices = new ConcurrentHashMap<>();
-  private volatile NatsKeyValueWatchSubscription watch;
+  private volatile AutoCloseable watch;
 
   CatalogView(JetStreamBridge bridge) {
     this.bridge = bridge;
@@ -67,16 +66,17 @@ final class CatalogView {
       return kv.watchAll(watcher);
     }).compose(sub -> {
       watch = sub;
-      return loaded.future();
+      // Bounded: a watch that never reports the end of the stored entries must fail the start, not hang it.
+      return loaded.future().timeout(30, java.util.concurrent.TimeUnit.SECONDS);
     }).onSuccess(v -> LOG.info("catalog view loaded: {} SKUs, kept current by a watch", prices.size()));
   }
 
   Future<Void> stop() {
-    NatsKeyValueWatchSubscription w = watch;
+    AutoCloseable w = watch;
     watch = null;
     if (w == null) return Future.succeededFuture();
     return bridge.<Void>blocking(() -> {
-      w.unsubscribe();
+      w.close();
       return null;
     }).recover(e -> Future.succeededFuture());
   }

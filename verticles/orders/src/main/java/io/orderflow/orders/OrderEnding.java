@@ -75,7 +75,8 @@ final class OrderEnding {
     if (order.hasEnded()) return projection.put(view.ended(order.ended().data(), order.ended().time())).mapEmpty();
     if (outcome == null) return Future.succeededFuture();
     Envelope out = Envelope.of(outcome, Instant.now(), cause);
-    // Expect the ended subject as read (empty, or holding only a message that is no event): a competing
+    // Expect the ended subject as read (empty, or holding only a message that is no event; on a first delivery
+    // it is assumed empty, not read, and a publish refused for that is settled by reading it): a competing
     // outcome stored meanwhile fails this publish; a retry of this very publish is deduplicated by its id first.
     return bridge.publish(out, PublishOptions.builder().expectedLastSubjectSequence(order.endedSequence()))
         .compose(ack -> {

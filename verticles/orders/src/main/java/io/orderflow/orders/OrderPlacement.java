@@ -31,9 +31,8 @@ import java.util.Optional;
  * ever be read for the request that placed the order, a concurrent request reusing the key with another body
  * writes hand-offs nobody reads, and a request that failed before OrderPlaced was stored locks nothing (its
  * hand-offs simply expire), so a corrected retry with the same key is accepted.
- * Idempotency costs no extra write and no read: a keyed order's id is derived from (customer, key), OrderPlaced
- * is stored only on an empty subject, and a retry, refused there, finds it by its subject. Prices come from the
- * in-memory {@link CatalogView}.
+ * Idempotency costs no extra write: a keyed order's id is derived from (customer, key), OrderPlaced is stored
+ * only on an empty subject, and a retry finds it by its subject. Prices come from the in-memory {@link CatalogView}.
  */
 final class OrderPlacement {
   record Accepted(String orderId, boolean replay) {}
@@ -75,10 +74,12 @@ final class OrderPlacement {
   Future<Accepted> place(PlaceOrder request, String idempotencyKey, String traceparent) {
     String fingerprint = request.fingerprint();
     if (idempotencyKey == null) return accept(Ids.newOrderId(), false, request, fingerprint, traceparent);
-    // No read first: OrderPlaced is stored only on an empty subject, so a retry's publish is refused (or
-    // deduplicated) and only then is the stored order read and answered as a replay. A retry rewrites its
-    // hand-offs (the same values on the same subjects); a first request, by far the common case, reads nothing.
-    return accept(Ids.orderIdForIdempotencyKey(request.customerId(), idempotencyKey), true, request, fingerprint, traceparent);
+    // Read first: a retry must get its replay even if its SKUs changed since, and a retry or a key reused with
+    // another body must store nothing (no hand-off renewed, no email kept for a refused request).
+    String orderId = Ids.orderIdForIdempotencyKey(request.customerId(), idempotencyKey);
+    return placedEvent(orderId).compose(existing -> existing.isPresent()
+        ? Future.succeededFuture(replay(existing.get(), fingerprint))
+        : accept(orderId, true, request, fingerprint, traceparent));
   }
 
   private Future<Accepted> accept(String orderId, boolean keyed, PlaceOrder request, String fingerprint, String traceparent) {

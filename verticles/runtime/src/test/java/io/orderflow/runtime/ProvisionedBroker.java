@@ -26,9 +26,17 @@ public final class ProvisionedBroker implements AutoCloseable {
 
   public static ProvisionedBroker start() throws Exception {
     NatsServer nats = NatsServer.start();
-    Connection nc = nats.connect();
-    Provisioner.from(Settings.of(Map.of())).provision(nc);
-    return new ProvisionedBroker(nats, nc, Vertx.vertx());
+    Connection nc = null;
+    try {
+      nc = nats.connect();
+      Provisioner.from(Settings.of(Map.of())).provision(nc);
+      return new ProvisionedBroker(nats, nc, Vertx.vertx());
+    } catch (Exception | Error e) {
+      // A failed start must not leave the server (or its connection) behind for the rest of the suite.
+      if (nc != null) nc.close();
+      nats.close();
+      throw e;
+    }
   }
 
   @Override

@@ -115,8 +115,10 @@ public final class ConsumerRunner extends VerticleBase {
     context = vertx.getOrCreateContext();
     watchdog = new StallWatchdog(vertx, options.watchdog(), () -> !stopping && !held && !restarting && inFlight == 0,
         this::workWaiting, this::restartPulling);
-    long every = Math.max(200, options.ackWait().toMillis() / 3);
-    heartbeat = vertx.setPeriodic(every, id -> inProgress(every));
+    // Ticks twice as often as the threshold, so a message's first in-progress ack goes out between a third and
+    // half of AckWait after it arrived, never later.
+    long after = Math.max(200, options.ackWait().toMillis() / 3);
+    heartbeat = vertx.setPeriodic(Math.max(100, after / 2), id -> inProgress(after));
     return pull().onSuccess(v -> {
       watchdog.start();
       LOG.info("consuming {} on {} ({}){}", spec.durable(), spec.stream(), spec.filter(),
