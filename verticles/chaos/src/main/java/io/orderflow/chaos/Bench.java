@@ -76,6 +76,8 @@ public final class Bench {
   private final List<StepResult> steps = new ArrayList<>();
   /** The system being measured: Ctrl-C or SIGTERM must not leave its processes behind. */
   private volatile BenchSystem current;
+  /** The lowest rate a probe of the current search failed at. */
+  private double failedAt = Double.POSITIVE_INFINITY;
   private int stepNo;
 
   private Bench(Options opt) {
@@ -189,6 +191,7 @@ public final class Bench {
     double warm = Math.max(60, opt.warmup());
     say(String.format(Locale.ROOT, "find-max %s: warm-up %.0f s at %.1f/s (not measured)", name, warm, start));
     target.run(new Probe(start, warm));
+    failedAt = Double.POSITIVE_INFINITY;
     double held = probe(target, start, 1.5, 0);
     // Closer, still with short probes: from the last rate held, 10 % at a time until one fails.
     held = probe(target, held > 0 ? held * 1.1 : start / 1.1, held > 0 ? 1.1 : 1 / 1.1, held);
@@ -215,7 +218,10 @@ public final class Bench {
    */
   private double probe(Target target, double rate, double factor, double held) throws Exception {
     for (int i = 0; i < 30 && rate >= 1; i++, rate *= factor) {
+      // Going up, a rate at or above one that already failed a probe is not worth another 20 s.
+      if (factor > 1 && rate >= failedAt) return held;
       boolean ok = record(target.run(new Probe(rate, 20))).held();
+      if (!ok) failedAt = Math.min(failedAt, rate);
       if (factor > 1 && !ok) return held;
       if (ok) held = Math.max(held, rate);
       if (factor < 1 && ok) return held;
