@@ -28,6 +28,7 @@ public final class Provisioner {
   private static final Logger LOG = LoggerFactory.getLogger(Provisioner.class);
   private static final int NOT_FOUND = 10059;
   private static final int INVALID_CONFIG = 10052;
+  private static final int JS_UNAVAILABLE = 10008;
 
   /**
    * How consumers behave; see docs/operations.md (consumer settings) for why these values. MaxDeliver is unlimited
@@ -44,6 +45,8 @@ public final class Provisioner {
   }
 
   private static final Duration API_TIMEOUT = Duration.ofSeconds(15);
+  private static final int ATTEMPTS = 4;
+  private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
 
   private final int replicas;
   private final Duration duplicateWindow;
@@ -66,46 +69,91 @@ public final class Provisioner {
     var options = io.nats.client.JetStreamOptions.builder().requestTimeout(API_TIMEOUT).build();
     JetStreamManagement jsm = nc.jetStreamManagement(options);
     for (Topology.StreamSpec s : Topology.STREAMS) {
-      StreamInfo existing = find(() -> jsm.getStreamInfo(s.name()));
-      StreamConfiguration cfg = StreamConfiguration.builder()
-          .name(s.name()).subjects(s.subjects())
-          .storageType(StorageType.File).replicas(replicas)
-          .retentionPolicy(RetentionPolicy.Limits).discardPolicy(DiscardPolicy.Old)
-          .duplicateWindow(duplicateWindow)
-          .allowDirect(true)
-          .allowMessageTtl(s.handOffs() || keepsMessageTtl(s, existing)).maxMessagesPerSubject(s.handOffs() ? 1 : -1)
-          .denyDelete(s.immutable()).denyPurge(s.immutable())
-          .build();
-      try {
-        if (existing != null) jsm.updateStream(cfg);
-        else jsm.addStream(cfg);
-      } catch (JetStreamApiException e) {
-        // 10052: the server refuses the configuration itself, i.e. the existing stream cannot take this version's.
-        boolean conflict = existing != null && e.getApiErrorCode() == INVALID_CONFIG;
-        throw new ProvisioningException((existing == null ? "cannot create" : "cannot update") + " stream " + s.name()
-            + ": " + e.getMessage() + (conflict ? " (the existing stream's settings conflict with this version's)" : ""), e);
-      }
+      retrying("stream " + s.name(), () -> provisionStream(jsm, s));
     }
     for (Topology.ConsumerSpec c : Topology.CONSUMERS) {
-      ConsumerConfiguration.Builder cfg = ConsumerConfiguration.builder()
-          .durable(c.durable()).filterSubjects(c.filters())
-          .ackPolicy(AckPolicy.Explicit).deliverPolicy(DeliverPolicy.All)
-          .ackWait(consumers.ackWait()).maxDeliver(consumers.maxDeliver()).maxAckPending(consumers.maxAckPending());
-      if (c.pinned()) {
-        cfg.priorityPolicy(PriorityPolicy.PinnedClient).priorityGroups(c.pinnedGroup()).priorityTimeout(consumers.pinTimeout());
-      }
-      jsm.addOrUpdateConsumer(c.stream(), cfg.build());
+      retrying("consumer " + c.durable(), () -> provisionConsumer(jsm, c));
     }
     KeyValueManagement kvm = nc.keyValueManagement(io.nats.client.KeyValueOptions.builder().jetStreamOptions(options).build());
     for (Topology.BucketSpec b : Topology.BUCKETS) {
-      KeyValueConfiguration.Builder cfg = KeyValueConfiguration.builder()
-          .name(b.name()).description(b.purpose()).storageType(StorageType.File).replicas(replicas).maxHistoryPerKey(1);
-      if (!b.ttl().isZero()) cfg.ttl(b.ttl());
-      if (exists(() -> kvm.getStatus(b.name()))) kvm.update(cfg.build());
-      else kvm.create(cfg.build());
+      retrying("bucket " + b.name(), () -> provisionBucket(kvm, b));
     }
     LOG.info("provisioned {} streams, {} consumers, {} buckets (replicas {})",
         Topology.STREAMS.size(), Topology.CONSUMERS.size(), Topology.BUCKETS.size(), replicas);
+  }
+
+  private void provisionStream(JetStreamManagement jsm, Topology.StreamSpec s) throws IOException, JetStreamApiException {
+    StreamInfo existing = find(() -> jsm.getStreamInfo(s.name()));
+    StreamConfiguration cfg = StreamConfiguration.builder()
+        .name(s.name()).subjects(s.subjects())
+        .storageType(StorageType.File).replicas(replicas)
+        .retentionPolicy(RetentionPolicy.Limits).discardPolicy(DiscardPolicy.Old)
+        .duplicateWindow(duplicateWindow)
+        .allowDirect(true)
+        .allowMessageTtl(s.handOffs() || keepsMessageTtl(s, existing)).maxMessagesPerSubject(s.handOffs() ? 1 : -1)
+        .denyDelete(s.immutable()).denyPurge(s.immutable())
+        .build();
+    try {
+      if (existing != null) jsm.updateStream(cfg);
+      else jsm.addStream(cfg);
+    } catch (JetStreamApiException e) {
+      if (e.getApiErrorCode() == JS_UNAVAILABLE) throw e;
+      // 10052: the server refuses the configuration itself, i.e. the existing stream cannot take this version's.
+      boolean conflict = existing != null && e.getApiErrorCode() == INVALID_CONFIG;
+      throw new ProvisioningException((existing == null ? "cannot create" : "cannot update") + " stream " + s.name()
+          + ": " + e.getMessage() + (conflict ? " (the existing stream's settings conflict with this version's)" : ""), e);
+    }
+  }
+
+  private void provisionConsumer(JetStreamManagement jsm, Topology.ConsumerSpec c) throws IOException, JetStreamApiException {
+    ConsumerConfiguration.Builder cfg = ConsumerConfiguration.builder()
+        .durable(c.durable()).filterSubjects(c.filters())
+        .ackPolicy(AckPolicy.Explicit).deliverPolicy(DeliverPolicy.All)
+        .ackWait(consumers.ackWait()).maxDeliver(consumers.maxDeliver()).maxAckPending(consumers.maxAckPending());
+    if (c.pinned()) {
+      cfg.priorityPolicy(PriorityPolicy.PinnedClient).priorityGroups(c.pinnedGroup()).priorityTimeout(consumers.pinTimeout());
+    }
+    jsm.addOrUpdateConsumer(c.stream(), cfg.build());
+  }
+
+  private void provisionBucket(KeyValueManagement kvm, Topology.BucketSpec b) throws IOException, JetStreamApiException {
+    KeyValueConfiguration.Builder cfg = KeyValueConfiguration.builder()
+        .name(b.name()).description(b.purpose()).storageType(StorageType.File).replicas(replicas).maxHistoryPerKey(1);
+    if (!b.ttl().isZero()) cfg.ttl(b.ttl());
+    if (exists(() -> kvm.getStatus(b.name()))) kvm.update(cfg.build());
+    else kvm.create(cfg.build());
+  }
+
+  /**
+   * Runs one idempotent step again when the server did not answer or answered "temporarily unavailable".
+   * On a cluster that has just formed, a meta leader can step down while a create is in flight and the request
+   * goes unanswered; the step reads the current state again, so a create that did land becomes an update.
+   */
+  private static void retrying(String what, Step step) throws IOException, JetStreamApiException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        step.run();
+        return;
+      } catch (JetStreamApiException e) {
+        if (e.getApiErrorCode() != JS_UNAVAILABLE || attempt == ATTEMPTS) throw e;
+        LOG.warn("provisioning {}: JetStream temporarily unavailable, attempt {} of {}", what, attempt, ATTEMPTS);
+      } catch (ProvisioningException e) {
+        throw e;
+      } catch (IOException e) {
+        if (attempt == ATTEMPTS) throw e;
+        LOG.warn("provisioning {}: {}, attempt {} of {}", what, e.getMessage(), attempt, ATTEMPTS);
+      }
+      try {
+        Thread.sleep(RETRY_PAUSE.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while provisioning " + what, e);
+      }
+    }
+  }
+
+  private interface Step {
+    void run() throws IOException, JetStreamApiException;
   }
 
   /**
