@@ -3,7 +3,6 @@ package io.orderflow.codecs;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * Identifiers that end up in NATS subjects and key-value keys, so they are restricted to characters that
@@ -11,23 +10,30 @@ import java.util.regex.Pattern;
  * the same {@code Nats-Msg-Id} and the broker deduplicates it.
  */
 public final class Ids {
-  private static final Pattern SKU = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-  private static final Pattern CUSTOMER = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-  private static final Pattern ORDER = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+  /** SKUs and customer ids: 1 to 64 of {@code [A-Za-z0-9_-]}. */
+  private static final int MAX_TOKEN_LENGTH = 64;
+  /** Order ids: a UUID in its canonical form, lowercase, {@code 8-4-4-4-12} hex digits. */
+  private static final int ORDER_ID_LENGTH = 36;
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private Ids() {}
 
   public static boolean isSku(String s) {
-    return s != null && SKU.matcher(s).matches();
+    return isToken(s);
   }
 
   public static boolean isCustomerId(String s) {
-    return s != null && CUSTOMER.matcher(s).matches();
+    return isToken(s);
   }
 
   public static boolean isOrderId(String s) {
-    return s != null && ORDER.matcher(s).matches();
+    if (s == null || s.length() != ORDER_ID_LENGTH) return false;
+    for (int i = 0; i < ORDER_ID_LENGTH; i++) {
+      char c = s.charAt(i);
+      boolean dash = i == 8 || i == 13 || i == 18 || i == 23;
+      if (dash ? c != '-' : !isLowerHex(c)) return false;
+    }
+    return true;
   }
 
   static String requireSku(String sku) {
@@ -43,6 +49,23 @@ public final class Ids {
   static String requireCustomerId(String id) {
     if (!isCustomerId(id)) throw new IllegalArgumentException("invalid customer id: " + id);
     return id;
+  }
+
+  // Loops rather than regexes: ids are checked several times in every event decoded.
+  private static boolean isToken(String s) {
+    if (s == null || s.isEmpty() || s.length() > MAX_TOKEN_LENGTH) return false;
+    for (int i = 0; i < s.length(); i++) {
+      if (!isTokenChar(s.charAt(i))) return false;
+    }
+    return true;
+  }
+
+  private static boolean isTokenChar(char c) {
+    return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '-';
+  }
+
+  private static boolean isLowerHex(char c) {
+    return c >= '0' && c <= '9' || c >= 'a' && c <= 'f';
   }
 
   /** A new order id: a UUIDv7, so ids sort by creation time (newest-first listings need no extra index). */
