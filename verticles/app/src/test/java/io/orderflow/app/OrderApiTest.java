@@ -92,7 +92,7 @@ class OrderApiTest {
     assertThat(order.getString("currency")).isEqualTo("EUR");
     JsonObject page = p.get(api, "/orders?customerId=c-list&limit=1").bodyAsJsonObject();
     assertThat(page.getJsonArray("orders").getJsonObject(0).getString("orderId")).isEqualTo(second);
-    assertThat(page.getInteger("total")).isEqualTo(2);
+    assertThat(page.getString("next")).contains("before=");
     JsonObject next = p.get(api, page.getString("next")).bodyAsJsonObject();
     assertThat(next.getJsonArray("orders").getJsonObject(0).getString("orderId")).isEqualTo(first);
   }

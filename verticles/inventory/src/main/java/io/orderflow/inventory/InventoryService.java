@@ -22,7 +22,9 @@ public final class InventoryService implements OrderflowService {
   public Future<Void> start(ServiceContext ctx) {
     ctx.requires(List.of(Topology.INVENTORY, Topology.ORDERS), List.of(Topology.INVENTORY_ORDERS),
         List.of(Topology.CATALOG));
-    var ledger = new LedgerVerticle(ctx.bridge(), ctx.settings().integer("inventory.remembered-orders", 1_000_000));
+    var ledger = new LedgerVerticle(ctx.bridge(), ctx.settings().integer("inventory.remembered-orders", 1_000_000),
+        ctx.settings().integer("inventory.snapshot-every", LedgerSnapshots.DEFAULT_EVERY),
+        ctx.settings().duration("inventory.snapshot-interval", LedgerSnapshots.DEFAULT_INTERVAL));
     var admin = new StockAdmin(ctx.bridge(), ledger);
     ctx.readiness().add("inventory:ledger", () -> ledger.caughtUp()
         ? Future.succeededFuture() : Future.failedFuture("ledger still replaying the INVENTORY stream"));

@@ -32,6 +32,11 @@ import org.slf4j.LoggerFactory;
  * made on the complete log, so two writers (the pinned consumer's instance and one serving a stock
  * {@code PUT}, or two instances while the pin moves) can never both spend the same unit of stock. A write
  * that loses the race waits for the tail to fold the newcomer and decides again.
+ *
+ * <p>Start-up does not grow with history: the ledger starts from its newest snapshot ({@link LedgerSnapshots})
+ * and folds only the messages after it. A snapshot is taken here, on the ledger's context, between two folds,
+ * so it is exactly the fold of the stream up to its sequence; the fence is unaffected (it names the last
+ * sequence folded, however the ledger got there).
  */
 public final class LedgerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(LedgerVerticle.class);
@@ -47,7 +52,11 @@ public final class LedgerVerticle extends VerticleBase {
   private final JetStreamBridge bridge;
   private final StockLedger ledger;
   private final StreamTail tail;
+  private final LedgerSnapshots snapshots;
   private final ArrayDeque<Task> queue = new ArrayDeque<>();
+  private long folded;
+  private long startedFrom;
+  private long snapshotTimer = -1;
   private Context context;
   private boolean writing;
   private boolean waiting;
@@ -55,20 +64,32 @@ public final class LedgerVerticle extends VerticleBase {
   private boolean stopped;
 
   public LedgerVerticle(JetStreamBridge bridge, int closedCapacity) {
+    this(bridge, closedCapacity, LedgerSnapshots.DEFAULT_EVERY, LedgerSnapshots.DEFAULT_INTERVAL);
+  }
+
+  /** {@code snapshotEvery} decisions or {@code snapshotInterval} (whichever first) between two snapshots. */
+  public LedgerVerticle(JetStreamBridge bridge, int closedCapacity, int snapshotEvery, java.time.Duration snapshotInterval) {
     this.bridge = bridge;
     this.ledger = new StockLedger(closedCapacity);
     this.tail = new StreamTail(bridge, Topology.INVENTORY);
+    this.snapshots = new LedgerSnapshots(bridge, snapshotEvery, snapshotInterval);
   }
 
   @Override
   public Future<?> start() {
     context = vertx.getOrCreateContext();
-    return tail.start(context, this::fold);
+    return snapshots.load().compose(found -> {
+      found.ifPresent(ledger::restore);
+      startedFrom = ledger.lastSequence();
+      snapshotTimer = vertx.setPeriodic(snapshots.interval().toMillis(), id -> snapshotIfDue(true));
+      return tail.start(context, this::fold, ledger.lastSequence() + 1);
+    });
   }
 
   @Override
   public Future<?> stop() {
     stopped = true;
+    if (snapshotTimer >= 0) vertx.cancelTimer(snapshotTimer);
     while (!queue.isEmpty()) queue.poll().done().fail(new EventHandler.RetryLater("inventory is stopping", 0));
     return tail.stop();
   }
@@ -143,6 +164,8 @@ public final class LedgerVerticle extends VerticleBase {
         // Fold our own write only if it is the very next message; anything else comes through the tail.
         if (!ar.result().isDuplicate() && ar.result().getSeqno() == expected + 1) ledger.apply(ar.result().getSeqno(), event);
         task.done().complete();
+        snapshots.decided();
+        snapshotIfDue(false);
       } else if ((JetStreamBridge.isWrongLastSequence(ar.cause()) || JetStreamBridge.isDuplicateInFlight(ar.cause()))
           && task.races() < MAX_RACES) {
         // Another write landed (or is landing) first: fold it (the tail delivers it), then decide again.
@@ -191,7 +214,25 @@ public final class LedgerVerticle extends VerticleBase {
     }
   }
 
+  /** On the ledger's context, so the copy is the fold up to {@code ledger.lastSequence()} and nothing else. */
+  private void snapshotIfDue(boolean intervalTick) {
+    if (!stopped && snapshots.due(intervalTick)) snapshots.save(ledger.snapshot());
+  }
+
+  /** The sequence of the snapshot this instance started from; 0 when it folded the stream from its start. */
+  long startedFrom() {
+    return startedFrom;
+  }
+
+  /** How many stream messages this instance folded from the tail (a snapshot's share excluded): for tests. */
+  Future<Long> foldedMessages() {
+    Promise<Long> p = Promise.promise();
+    context.runOnContext(v -> p.complete(folded));
+    return Contexts.toCaller(p.future());
+  }
+
   private void fold(long seq, byte[] data) {
+    folded++;
     switch (EventCodec.decode(data)) {
       case Decoded.Ok ok -> ledger.apply(seq, ok.envelope().data());
       case Decoded.Failed f -> ledger.skip(seq);

@@ -47,8 +47,8 @@ public final class OrdersService implements OrderflowService {
         return reader.order(orderId);
       }
 
-      public Future<List<OrderView>> ofCustomer(String customerId) {
-        return projection.ofCustomer(customerId);
+      public Future<OrderProjection.Page> ofCustomer(String customerId, int limit, long before) {
+        return projection.ofCustomer(customerId, limit, before);
       }
 
       public Future<List<io.orderflow.codecs.Envelope>> events(String orderId) {

@@ -3,6 +3,7 @@ package io.orderflow.inventory.domain;
 import io.orderflow.codecs.Event;
 import io.orderflow.codecs.OrderLine;
 import io.orderflow.codecs.StockLine;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -19,6 +20,7 @@ import java.util.Optional;
  * handlers' dedupe: a redelivered OrderPlaced finds its reservation and publishes nothing new.
  */
 public final class StockLedger {
+  /** The order of these is part of {@link SnapshotCodec}'s format: add new states at the end. */
   public enum State { RESERVED, REJECTED, COMMITTED, RELEASED }
 
   private record Reservation(List<StockLine> lines, State state) {}
@@ -135,6 +137,42 @@ public final class StockLedger {
   /** Moves past a stored message that is not a valid event (it was dead-lettered by the consumers). */
   public void skip(long sequence) {
     lastSequence = Math.max(lastSequence, sequence);
+  }
+
+  /**
+   * A copy of the whole state at {@link #lastSequence()}: exactly what folding the stream up to there gives.
+   * The stream identity is left empty; whoever stores it stamps it ({@link LedgerSnapshot#ofStream}).
+   */
+  public LedgerSnapshot snapshot() {
+    List<StockLevel> levels = new ArrayList<>(stock.size());
+    stock.forEach((sku, s) -> levels.add(new StockLevel(sku, s.available, s.reserved, s.sold)));
+    List<LedgerSnapshot.Open> reservations = new ArrayList<>(open.size());
+    open.forEach((id, r) -> reservations.add(new LedgerSnapshot.Open(id, r.lines())));
+    List<LedgerSnapshot.Closed> ended = new ArrayList<>(closed.size());
+    closed.forEach((id, state) -> ended.add(new LedgerSnapshot.Closed(id, state)));
+    // Sorted so that equal states give equal snapshots (hash maps iterate in no particular order).
+    levels.sort(java.util.Comparator.comparing(StockLevel::sku));
+    reservations.sort(java.util.Comparator.comparing(LedgerSnapshot.Open::orderId));
+    return new LedgerSnapshot(lastSequence, "", levels, reservations, ended);
+  }
+
+  /**
+   * Takes over a snapshot's state; only on a ledger that has folded nothing yet. A snapshot taken with a larger
+   * {@code closedCapacity} loses its oldest closed orders, as the fold itself would have.
+   */
+  public void restore(LedgerSnapshot s) {
+    if (lastSequence != 0 || !stock.isEmpty() || !open.isEmpty() || !closed.isEmpty()) {
+      throw new IllegalStateException("a snapshot restores an empty ledger only");
+    }
+    for (StockLevel l : s.stock()) {
+      Stock st = stock(l.sku());
+      st.available = l.available();
+      st.reserved = l.reserved();
+      st.sold = l.sold();
+    }
+    for (LedgerSnapshot.Open o : s.open()) open.put(o.orderId(), new Reservation(o.lines(), State.RESERVED));
+    for (LedgerSnapshot.Closed c : s.closed()) close(c.orderId(), c.state());
+    lastSequence = s.sequence();
   }
 
   public java.util.Set<String> skus() {

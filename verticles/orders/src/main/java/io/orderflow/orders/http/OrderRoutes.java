@@ -21,7 +21,8 @@ public final class OrderRoutes {
 
     Future<Optional<OrderView>> order(String orderId);
 
-    Future<List<OrderView>> ofCustomer(String customerId);
+    /** A page of the customer's orders below the cursor {@code before} (0: the newest). */
+    Future<io.orderflow.orders.OrderProjection.Page> ofCustomer(String customerId, int limit, long before);
 
     Future<List<io.orderflow.codecs.Envelope>> events(String orderId);
 
@@ -69,13 +70,16 @@ public final class OrderRoutes {
     String customerId = ctx.queryParams().get("customerId");
     if (!Ids.isCustomerId(customerId)) throw Problem.badRequest("customerId query parameter is required (1-64 letters, digits, '-' or '_')").failure();
     int limit = intParam(ctx, "limit", 20, 1, MAX_PAGE);
-    int offset = intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
-    orders.ofCustomer(customerId).onSuccess(all -> {
+    // Pages follow the cursor in `next`: counting an offset (or a total) would read every order of the customer.
+    if (ctx.queryParams().contains("offset") && !"0".equals(ctx.queryParams().get("offset"))) {
+      throw Problem.badRequest("offset is not supported: follow the page's next link (before=<cursor>)").failure();
+    }
+    long before = longParam(ctx, "before");
+    orders.ofCustomer(customerId, limit, before).onSuccess(result -> {
       JsonArray page = new JsonArray();
-      all.stream().skip(offset).limit(limit).forEach(v -> page.add(io.orderflow.orders.OrderProjection.toJson(v)));
-      JsonObject body = new JsonObject().put("customerId", customerId).put("total", all.size())
-          .put("offset", offset).put("limit", limit).put("orders", page);
-      if (offset + limit < all.size()) body.put("next", "/orders?customerId=" + customerId + "&limit=" + limit + "&offset=" + (offset + limit));
+      result.orders().forEach(v -> page.add(io.orderflow.orders.OrderProjection.toJson(v)));
+      JsonObject body = new JsonObject().put("customerId", customerId).put("limit", limit).put("orders", page);
+      if (result.next() > 0) body.put("next", "/orders?customerId=" + customerId + "&limit=" + limit + "&before=" + result.next());
       json(ctx, body);
     }).onFailure(ctx::fail);
   }
@@ -117,6 +121,19 @@ public final class OrderRoutes {
       // reported below
     }
     throw Problem.badRequest(name + " must be an integer between " + min + " and " + max).failure();
+  }
+
+  /** A cursor: a positive integer, or 0 when absent. */
+  private static long longParam(RoutingContext ctx, String name) {
+    String v = ctx.queryParams().get(name);
+    if (v == null) return 0;
+    try {
+      long n = Long.parseLong(v);
+      if (n > 0) return n;
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw Problem.badRequest(name + " must be a cursor from a page's next link").failure();
   }
 
   private static void json(RoutingContext ctx, JsonObject body) {

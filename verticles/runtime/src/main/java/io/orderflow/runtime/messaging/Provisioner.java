@@ -5,12 +5,14 @@ import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.KeyValueManagement;
+import io.nats.client.ObjectStoreManagement;
 import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.DiscardPolicy;
 import io.nats.client.api.PriorityPolicy;
 import io.nats.client.api.KeyValueConfiguration;
+import io.nats.client.api.ObjectStoreConfiguration;
 import io.nats.client.api.RetentionPolicy;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
@@ -78,8 +80,12 @@ public final class Provisioner {
     for (Topology.BucketSpec b : Topology.BUCKETS) {
       retrying("bucket " + b.name(), () -> provisionBucket(kvm, b));
     }
-    LOG.info("provisioned {} streams, {} consumers, {} buckets (replicas {})",
-        Topology.STREAMS.size(), Topology.CONSUMERS.size(), Topology.BUCKETS.size(), replicas);
+    ObjectStoreManagement osm = nc.objectStoreManagement(io.nats.client.ObjectStoreOptions.builder().jetStreamOptions(options).build());
+    for (Topology.ObjectStoreSpec o : Topology.OBJECT_STORES) {
+      retrying("object store " + o.name(), () -> provisionObjectStore(osm, o));
+    }
+    LOG.info("provisioned {} streams, {} consumers, {} buckets, {} object stores (replicas {})", Topology.STREAMS.size(),
+        Topology.CONSUMERS.size(), Topology.BUCKETS.size(), Topology.OBJECT_STORES.size(), replicas);
   }
 
   private void provisionStream(JetStreamManagement jsm, Topology.StreamSpec s) throws IOException, JetStreamApiException {
@@ -122,6 +128,13 @@ public final class Provisioner {
     if (!b.ttl().isZero()) cfg.ttl(b.ttl());
     if (exists(() -> kvm.getStatus(b.name()))) kvm.update(cfg.build());
     else kvm.create(cfg.build());
+  }
+
+  /** jnats can create an object store but not update one: an existing store is left as it is. */
+  private void provisionObjectStore(ObjectStoreManagement osm, Topology.ObjectStoreSpec o) throws IOException, JetStreamApiException {
+    if (exists(() -> osm.getStatus(o.name()))) return;
+    osm.create(ObjectStoreConfiguration.builder(o.name()).description(o.purpose())
+        .storageType(StorageType.File).replicas(replicas).build()); // snapshots come compressed
   }
 
   /**

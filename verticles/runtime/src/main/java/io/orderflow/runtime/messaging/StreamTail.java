@@ -10,7 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Folds a whole stream, from its first message and then as it grows, on one Vert.x context (a jnats
+ * Folds a whole stream, from its first message (or a given sequence) and then as it grows, on one Vert.x context (a jnats
  * ordered consumer: no durable state, restarts itself on gaps). This is how a single-writer service keeps
  * the log it writes to in memory: every instance folds the same log, so any of them can take over. The
  * {@link StallWatchdog} restarts the tail from the next sequence when the stream has grown but nothing
@@ -43,12 +43,21 @@ public final class StreamTail {
   }
 
   public Future<Void> start(Context context, Fold fold) {
+    return start(context, fold, 1);
+  }
+
+  /**
+   * Folds from {@code fromSequence} on: the caller already holds the fold of everything before it (a snapshot
+   * of its state at {@code fromSequence - 1}), so start-up does not grow with the stream's history.
+   */
+  public Future<Void> start(Context context, Fold fold, long fromSequence) {
     this.context = context;
     this.fold = fold;
+    this.lastSeen = Math.max(0, fromSequence - 1);
     return bridge.blocking(() -> {
       lastSequenceAtStart = bridge.management().getStreamInfo(stream).getStreamState().getLastSequence();
       return null;
-    }).compose(v -> subscribe(1)).onSuccess(v -> {
+    }).compose(v -> subscribe(lastSeen + 1)).onSuccess(v -> {
       watchdog = new StallWatchdog(context.owner(), QUIET, () -> !stopped, this::grownSinceLastSeen, this::resubscribe);
       watchdog.start();
     });

@@ -149,6 +149,18 @@ public final class Topology {
 
   public static final List<BucketSpec> BUCKETS = List.of(CATALOG, ORDERS_VIEW, AUDIT_CHECKPOINT, FAILED_ATTEMPTS);
 
+  /** An object store: values larger than one message (the server keeps them in chunks with a digest). */
+  public record ObjectStoreSpec(String name, String purpose) {}
+
+  /**
+   * Inventory's ledger at a stream sequence (object {@code ledger}): a start-up loads it and folds only the
+   * INVENTORY stream after it. Several MB with a long history, hence an object store and not a key-value entry.
+   */
+  public static final ObjectStoreSpec INVENTORY_SNAPSHOTS = new ObjectStoreSpec("INVENTORY_SNAPSHOTS",
+      "inventory ledger snapshots: the ledger's state at an INVENTORY stream sequence");
+
+  public static final List<ObjectStoreSpec> OBJECT_STORES = List.of(INVENTORY_SNAPSHOTS);
+
   /** The stream that backs a key-value bucket. */
   public static String kvStream(BucketSpec bucket) {
     return "KV_" + bucket.name();

@@ -28,6 +28,8 @@ class ProvisionerTest {
       }
       assertThat(nc.keyValueManagement().getBucketNames())
           .containsAll(Topology.BUCKETS.stream().map(Topology.BucketSpec::name).toList());
+      assertThat(nc.objectStoreManagement().getBucketNames())
+          .containsAll(Topology.OBJECT_STORES.stream().map(Topology.ObjectStoreSpec::name).toList());
     }
   }
 
