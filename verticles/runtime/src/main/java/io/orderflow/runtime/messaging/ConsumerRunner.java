@@ -83,6 +83,16 @@ public final class ConsumerRunner extends VerticleBase {
    * in-progress ack for those in hand longer than a third of AckWait, instead of a timer per message.
    */
   private final Map<Message, Long> working = new java.util.IdentityHashMap<>();
+  /**
+   * The stream sequence of each message being handled, per source, with the redeliveries of it that arrived
+   * meanwhile. A message whose AckWait ran out while its handler still worked (a starved process can miss its
+   * in-progress acks) comes back while the first delivery is in hand: handed to the handler it would run twice
+   * at once, both before either recorded its effect (two mails). It waits instead, and is put back once the
+   * first settles, so the handler sees it after the first's effect, as any sequential redelivery.
+   */
+  private final Map<InHand, List<Message>> inHand = new java.util.HashMap<>();
+
+  private record InHand(Source source, long streamSequence) {}
   private long heartbeat = -1;
   private boolean stopping;
   private Promise<Void> drained;
@@ -347,6 +357,14 @@ public final class ConsumerRunner extends VerticleBase {
       String pin = msg.getHeaders().getFirst("Nats-Pin-Id");
       if (pin != null) pins.put(source, pin);
     }
+    InHand key = new InHand(source, streamSequence(msg));
+    List<Message> twins = key.streamSequence() > 0 ? inHand.get(key) : null;
+    if (twins != null) {
+      twins.add(msg);
+      working.put(msg, System.nanoTime()); // kept alive with in-progress acks until the first settles
+      return;
+    }
+    if (key.streamSequence() > 0) inHand.put(key, new ArrayList<>(0));
     inFlight++;
     working.put(msg, System.nanoTime());
     Future<ConsumerMetrics.Outcome> outcome;
@@ -357,9 +375,29 @@ public final class ConsumerRunner extends VerticleBase {
     }
     outcome.onComplete(ar -> onContext(() -> {
       working.remove(msg);
+      List<Message> redelivered = key.streamSequence() > 0 ? inHand.remove(key) : null;
+      if (redelivered != null) {
+        for (Message twin : redelivered) {
+          working.remove(twin);
+          try {
+            twin.nak(); // ignored by the server if the first delivery's ack settled it
+          } catch (IllegalStateException closing) {
+            // the connection is closing: the server redelivers after AckWait
+          }
+        }
+      }
       if (ar.failed()) LOG.warn("{}: could not settle message {}: {}", spec.durable(), msg.getSubject(), ar.cause().toString());
       if (--inFlight == 0 && drained != null) drained.tryComplete();
     }));
+  }
+
+  /** The message's stream sequence, from its JetStream metadata; 0 when it has none (not a JetStream delivery). */
+  private static long streamSequence(Message msg) {
+    try {
+      return msg.isJetStream() ? msg.metaData().streamSequence() : 0;
+    } catch (RuntimeException e) {
+      return 0;
+    }
   }
 
   /** Runs on this runner's context: at once when already there (the usual case), else by a hand-off. */
