@@ -45,8 +45,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * (each caused by the one before, as the services chain them), the order's ORDERS_VIEW entry, and the
  * audit chain of all of it in blocks of {@link #BLOCK} entries built with audit's own {@link HashChain}, with
  * a checkpoint at its end (what audit writes every 10,000 entries). Publishes are asynchronous, thousands in
- * flight. Then every durable consumer is drained (fetched and acked in big batches) so that the services
- * start at the end of the history, as they would after having processed it, instead of being handed it again.
+ * flight on each of four connections. Then every durable consumer is drained (fetched and acked in big
+ * batches) so that the services start at the end of the history, as they would after having processed it,
+ * instead of being handed it again.
  *
  * <p>Left out on purpose: the payment-token and contact hand-offs (they expire within minutes of an order),
  * the gateway's charges (psp-sim's ledger is in memory) and the mails. Events go without {@code Nats-Msg-Id}:
@@ -55,7 +56,7 @@ import java.util.concurrent.atomic.AtomicReference;
 final class HistoryLoader {
   /** Entries per audit block: what the audit writer puts in one block at most. */
   static final int BLOCK = 256;
-  /** Publishes in flight at once. */
+  /** Publishes in flight at once on each connection. */
   static final int WINDOW = 4096;
   static final String WRITER = "bench-history";
   static final String CURRENCY = "EUR";
@@ -137,8 +138,7 @@ final class HistoryLoader {
     long t0 = System.nanoTime();
     Set<String> ids = ConcurrentHashMap.newKeySet();
     Map<String, Long> sold = new TreeMap<>();
-    try (Connection nc = Bench.connect(urls, "orderflow-bench-history")) {
-      Writer w = new Writer(nc.jetStream());
+    try (Connection nc = Bench.connect(urls, "orderflow-bench-history"); Writer w = new Writer(urls)) {
       List<AuditBlock.Entry.Unsealed> chain = new ArrayList<>(BLOCK);
       Instant start = Instant.now().minus(Duration.ofMillis(50L * n + 60_000));
       for (Envelope e : stockSets(stock, start)) w.event(e, chain);
@@ -146,7 +146,7 @@ final class HistoryLoader {
         OrderHistory o = order(i, start.plusMillis(50L * i + 1000));
         ids.add(o.orderId());
         for (Envelope e : o.events()) w.event(e, chain);
-        w.publish("$KV." + Topology.ORDERS_VIEW.name() + "." + o.viewKey(), null, o.view());
+        w.publish(Lane.OTHER, "$KV." + Topology.ORDERS_VIEW.name() + "." + o.viewKey(), null, o.view());
         for (OrderLine l : ((Event.OrderPlaced) o.events().getFirst().data()).lines()) sold.merge(l.sku(), (long) l.quantity(), Long::sum);
         if (chain.size() >= BLOCK) w.block(chain);
         if (i > 0 && i % 50_000 == 0) Bench.say(String.format(java.util.Locale.ROOT, "history: %d of %d orders written (%.0f s)", i, n, (System.nanoTime() - t0) / 1e9));
@@ -160,28 +160,51 @@ final class HistoryLoader {
           .put("nextIndex", w.nextIndex).put("hash", w.head).toBuffer().getBytes());
       double written = (System.nanoTime() - t0) / 1e9;
       long t1 = System.nanoTime();
-      long drained = drainConsumers(nc);
+      long drained = drainConsumers(urls, nc);
       return new Loaded(ids, sold, w.events, w.blocks, written, (System.nanoTime() - t1) / 1e9, drained);
     }
   }
 
-  /** Async publishes with at most {@link #WINDOW} in flight; the audit chain grows as events are written. */
-  private static final class Writer {
-    private final JetStream js;
-    private final Semaphore window = new Semaphore(WINDOW);
+  /**
+   * A connection of its own per stream group: the broker reads each connection on one thread, so one
+   * connection would make the whole load single-threaded at the broker. One stream's messages all go through
+   * one connection, so each stream stores them in the order they were made (an order's events, the blocks).
+   */
+  enum Lane {
+    ORDERS, INVENTORY, OTHER, AUDIT;
+
+    static Lane of(String subject) {
+      if (subject.startsWith("orderflow.orders.")) return ORDERS;
+      if (subject.startsWith("orderflow.inventory.")) return INVENTORY;
+      if (subject.startsWith("orderflow.audit.")) return AUDIT;
+      return OTHER;
+    }
+  }
+
+  /** Async publishes with at most {@link #WINDOW} in flight per lane; the audit chain grows as events are written. */
+  private static final class Writer implements AutoCloseable {
+    private final List<Connection> connections = new ArrayList<>();
+    private final JetStream[] js = new JetStream[Lane.values().length];
+    private final Semaphore[] window = new Semaphore[Lane.values().length];
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private long nextIndex;
     private String head = HashChain.GENESIS;
     private long events;
     private long blocks;
 
-    Writer(JetStream js) {
-      this.js = js;
+    Writer(String urls) throws Exception {
+      for (Lane lane : Lane.values()) {
+        Connection c = Bench.connect(urls, "orderflow-bench-history-" + lane.name().toLowerCase(java.util.Locale.ROOT));
+        connections.add(c);
+        js[lane.ordinal()] = c.jetStream();
+        window[lane.ordinal()] = new Semaphore(WINDOW);
+      }
     }
 
     void event(Envelope e, List<AuditBlock.Entry.Unsealed> chain) throws Exception {
       byte[] bytes = EventCodec.encode(e);
-      publish(e.natsSubject(), new Headers().put("Content-Type", Envelope.CONTENT_TYPE), bytes);
+      String subject = e.natsSubject();
+      publish(Lane.of(subject), subject, new Headers().put("Content-Type", Envelope.CONTENT_TYPE), bytes);
       chain.add(new AuditBlock.Entry.Unsealed(e.id(), e.subject(), new String(bytes, StandardCharsets.UTF_8)));
       events++;
     }
@@ -192,31 +215,39 @@ final class HistoryLoader {
       head = b.hash();
       chain.clear();
       blocks++;
-      publish(Subjects.AUDIT_BLOCKS, null, blockJson(b));
+      publish(Lane.AUDIT, Subjects.AUDIT_BLOCKS, null, blockJson(b));
     }
 
-    CompletableFuture<PublishAck> publish(String subject, Headers headers, byte[] data) throws Exception {
+    void publish(Lane lane, String subject, Headers headers, byte[] data) throws Exception {
       Throwable f = failure.get();
       if (f != null) throw new IllegalStateException("history write failed: " + f, f);
-      window.acquire();
+      Semaphore w = window[lane.ordinal()];
+      w.acquire();
       CompletableFuture<PublishAck> cf;
       try {
-        cf = js.publishAsync(subject, headers, data);
+        cf = js[lane.ordinal()].publishAsync(subject, headers, data);
       } catch (RuntimeException e) {
-        window.release();
+        w.release();
         throw e;
       }
-      return cf.whenComplete((ack, err) -> {
-        window.release();
+      cf.whenComplete((ack, err) -> {
+        w.release();
         if (err != null) failure.compareAndSet(null, err);
       });
     }
 
     void awaitAll() throws Exception {
-      if (!window.tryAcquire(WINDOW, 120, TimeUnit.SECONDS)) throw new IllegalStateException("history publishes unanswered after 120 s");
-      window.release(WINDOW);
+      for (Semaphore w : window) {
+        if (!w.tryAcquire(WINDOW, 120, TimeUnit.SECONDS)) throw new IllegalStateException("history publishes unanswered after 120 s");
+        w.release(WINDOW);
+      }
       Throwable f = failure.get();
       if (f != null) throw new IllegalStateException("history write failed: " + f, f);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      for (Connection c : connections) c.close();
     }
   }
 
@@ -225,7 +256,7 @@ final class HistoryLoader {
    * one pull consumer each, in parallel, big batches, acked as they come; pinned ones are unpinned after, so
    * the services' instances get the pin at once.
    */
-  static long drainConsumers(Connection nc) throws Exception {
+  static long drainConsumers(String urls, Connection nc) throws Exception {
     JetStreamManagement jsm = nc.jetStreamManagement();
     AtomicLong acked = new AtomicLong();
     List<Thread> threads = new ArrayList<>();
@@ -234,7 +265,10 @@ final class HistoryLoader {
       if (jsm.getConsumerInfo(c.stream(), c.durable()).getNumPending() == 0) continue;
       threads.add(Thread.ofPlatform().name("history-drain-" + c.durable()).start(() -> {
         try {
-          acked.addAndGet(drain(nc, jsm, c));
+          // A connection per consumer, for the same reason as the writer's lanes.
+          try (Connection own = Bench.connect(urls, "orderflow-bench-drain-" + c.durable())) {
+            acked.addAndGet(drain(own, own.jetStreamManagement(), c));
+          }
         } catch (Exception e) {
           failure.compareAndSet(null, e);
         }

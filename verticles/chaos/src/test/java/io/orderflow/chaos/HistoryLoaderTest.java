@@ -71,8 +71,9 @@ class HistoryLoaderTest {
       try (Connection nc = Bench.connect(nats.urls(), "history-test")) {
         new Provisioner(1, Duration.ofMinutes(2), new Provisioner.ConsumerSettings(Duration.ofSeconds(30), -1, 1000, Duration.ofSeconds(10)))
             .provision(nc);
-        int n = 3_000;
+        int n = Integer.getInteger("history.test.orders", 3_000);
         var loaded = loader.load(nats.urls(), n, 1_000_000);
+        System.out.printf("history test: %d orders written in %.1f s, drained %d in %.1f s%n", n, loaded.writeSeconds(), loaded.drainedMessages(), loaded.drainSeconds());
 
         assertThat(loaded.orderIds()).hasSize(n);
         assertThat(loaded.events()).isEqualTo(6L * n + Bench.SKUS);
