@@ -15,12 +15,13 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * {@code orderflow.jar bench [--rate R] [--duration S] [--find-max] [--split]}: how fast orderflow is on this
+ * {@code orderflow.jar bench [--rate R] [--duration S] [--find-max | --outage S | --history N] [--split]}: how fast orderflow is on this
  * machine, measured from the outside. Starts a clean system with {@code ./orderflow run}'s defaults, measures
  * the broker's own ceilings and the bare pipeline, drives an open-loop load of {@code POST /orders}, reports
  * end-to-end latency (the scheduled send until the order's end event reaches the client), HTTP latency,
  * broker writes and reads per order, CPU per order and resident memory of each process, then waits until
- * quiet and checks I1-I4. The last line is one JSON object.
+ * quiet and checks I1-I4. The last line is one JSON object. {@code --outage} ({@link OutageRun}) and
+ * {@code --history} ({@link HistoryRun}, {@link HistoryLoader}) are runs of their own.
  */
 public final class Bench {
   /** The end-to-end latency a rate must hold to count (find-max). */
@@ -176,6 +177,7 @@ public final class Bench {
       if (opt.findMax()) {
         bareBest = findMax("bare", r -> bareStep(sys, r.rate, r.seconds), 200);
         best = findMax("orderflow", r -> orderflowStep(sys, r.rate, r.seconds), 40);
+        if (best != null) OutageRun.recordMax(opt.dir(), best.rate()); // what --outage runs at a fifth of
       } else {
         bareBest = record(bareStep(sys, opt.rate(), opt.seconds()));
         if (opt.warmup() > 0) {
@@ -203,7 +205,6 @@ public final class Bench {
         if (!o.passed()) outcome.fail("sync_interval always: " + String.join("; ", o.failures));
       }
       json.put("sync_always_orders_per_min", Math.round(syncAlwaysMax * 60));
-      if (best != null) OutageRun.recordMax(opt.dir(), best.rate());
     }
     Path chart = BenchChart.write(opt.dir().resolve("bench-latency.svg"), steps, P99_TARGET_MS);
     Path csv = writeCsv(opt.dir().resolve("bench-steps.csv"));

@@ -24,31 +24,39 @@ final class StartupClock {
     this.startedNanos = startedNanos;
   }
 
-  /** Seconds to ready by service (the slowest instance of a service counts); fails when one is not ready in time. */
+  /** Seconds to ready by service (its slowest instance); fails when an instance is not ready in time or exits. */
   Map<String, Double> await(Duration timeout) throws Exception {
-    Map<String, Double> ready = new LinkedHashMap<>();
+    // By instance and service: every instance must get ready, as before the clock was added.
+    Map<Deployment.Instance, Map<String, Double>> ready = new LinkedHashMap<>();
     for (Deployment.Instance inst : instances) {
-      for (String svc : services(inst)) ready.putIfAbsent(svc, null);
+      Map<String, Double> m = new LinkedHashMap<>();
+      for (String svc : services(inst)) m.put(svc, null);
+      ready.put(inst, m);
     }
     Wait.until("services ready", timeout, Duration.ofMillis(100), () -> {
+      boolean all = true;
       for (Deployment.Instance inst : instances) {
         if (!inst.proc().alive()) throw new IllegalStateException(inst.label() + " exited during start-up; see " + inst.proc().log);
-        List<String> open = services(inst).stream().filter(s -> ready.get(s) == null).toList();
-        if (open.isEmpty()) continue;
+        Map<String, Double> m = ready.get(inst);
+        if (!m.containsValue(null)) continue;
         Http.Response r;
         try {
           r = http.send("GET", inst.ready(), null);
         } catch (java.io.IOException e) {
+          all = false;
           continue; // the management port is not open yet
         }
         double at = (System.nanoTime() - startedNanos) / 1e9;
-        for (String svc : open) {
-          if (readyIn(svc, r.status(), r.body())) ready.put(svc, at);
+        for (String svc : services(inst)) {
+          if (m.get(svc) == null && readyIn(svc, r.status(), r.body())) m.put(svc, at);
         }
+        all &= !m.containsValue(null);
       }
-      return ready.values().stream().allMatch(v -> v != null);
+      return all;
     });
-    return ready;
+    Map<String, Double> bySvc = new LinkedHashMap<>();
+    ready.values().forEach(m -> m.forEach((svc, at) -> bySvc.merge(svc, at, Math::max)));
+    return bySvc;
   }
 
   private static List<String> services(Deployment.Instance inst) {
