@@ -15,12 +15,13 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * {@code orderflow.jar bench [--rate R] [--duration S] [--find-max] [--split]}: how fast orderflow is on this
+ * {@code orderflow.jar bench [--rate R] [--duration S] [--find-max | --outage S | --history N] [--split]}: how fast orderflow is on this
  * machine, measured from the outside. Starts a clean system with {@code ./orderflow run}'s defaults, measures
  * the broker's own ceilings and the bare pipeline, drives an open-loop load of {@code POST /orders}, reports
  * end-to-end latency (the scheduled send until the order's end event reaches the client), HTTP latency,
  * broker writes and reads per order, CPU per order and resident memory of each process, then waits until
- * quiet and checks I1-I4. The last line is one JSON object.
+ * quiet and checks I1-I4. The last line is one JSON object. {@code --outage} ({@link OutageRun}) and
+ * {@code --history} ({@link HistoryRun}, {@link HistoryLoader}) are runs of their own.
  */
 public final class Bench {
   /** The end-to-end latency a rate must hold to count (find-max). */
@@ -29,25 +30,55 @@ public final class Bench {
   static final int OUT_OF_STOCK_SKUS = 20;
   static final int HOT_SKUS = 5;
 
-  record Options(double rate, double seconds, double warmup, boolean findMax, boolean split, Path dir) {
+  /**
+   * @param rateGiven whether {@code --rate} was on the command line (the outage and history modes derive their
+   *     rate from it, or else from a recorded or default maximum)
+   * @param outage {@code --outage S}: seconds the gateway is down (0: not this mode)
+   * @param history {@code --history N}: completed orders loaded before measuring (0: not this mode)
+   */
+  record Options(double rate, double seconds, double warmup, boolean findMax, boolean split, Path dir, boolean rateGiven,
+                 double outage, int history) {
     static Options parse(String[] args) {
       double rate = 100;
       double seconds = 60;
       double warmup = 15;
       boolean findMax = false;
       boolean split = false;
+      boolean rateGiven = false;
+      double outage = 0;
+      int history = 0;
       Path dir = Path.of(env("ORDERFLOW_BENCH_DIR", ".data/bench"));
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
-          case "--rate" -> rate = positive(args, ++i);
+          case "--rate" -> {
+            rate = positive(args, ++i);
+            rateGiven = true;
+          }
           case "--duration" -> seconds = positive(args, ++i);
           case "--warmup" -> warmup = notNegative(args, ++i);
           case "--find-max" -> findMax = true;
           case "--split" -> split = true;
+          case "--outage" -> outage = positive(args, ++i);
+          case "--history" -> history = count(args, ++i);
           default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'");
         }
       }
-      return new Options(rate, seconds, warmup, findMax, split, dir);
+      int modes = (findMax ? 1 : 0) + (outage > 0 ? 1 : 0) + (history > 0 ? 1 : 0);
+      if (modes > 1) throw new IllegalArgumentException("--find-max, --outage and --history are separate runs: choose one");
+      return new Options(rate, seconds, warmup, findMax, split, dir, rateGiven, outage, history);
+    }
+
+    /** A whole number of orders, at least 1 and at most 10 million (the loader keeps every id in memory). */
+    private static int count(String[] args, int i) {
+      if (i >= args.length) throw new IllegalArgumentException(args[i - 1] + " needs a whole number");
+      long v;
+      try {
+        v = Long.parseLong(args[i].replace("_", ""));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(args[i - 1] + " needs a whole number, not '" + args[i] + "'");
+      }
+      if (v < 1 || v > 10_000_000) throw new IllegalArgumentException(args[i - 1] + " must be a whole number from 1 to 10000000");
+      return (int) v;
     }
 
     private static double number(String[] args, int i) {
@@ -105,7 +136,16 @@ public final class Bench {
   }
 
   private BenchSystem start(Path dir, String sync) throws Exception {
-    current = BenchSystem.start(dir, opt.split(), sync);
+    return start(dir, sync, null);
+  }
+
+  /** Starts a system and keeps it as the one to stop on Ctrl-C. */
+  interface Starter {
+    BenchSystem start(Path dir, String sync, Deployment.BeforeServices before) throws Exception;
+  }
+
+  private BenchSystem start(Path dir, String sync, Deployment.BeforeServices before) throws Exception {
+    current = BenchSystem.start(dir, opt.split(), sync, before);
     return current;
   }
 
@@ -116,6 +156,12 @@ public final class Bench {
     }, "bench-abort"));
     Files.createDirectories(opt.dir());
     Path runDir = Files.createTempDirectory(opt.dir(), "run-");
+    if (opt.outage() > 0 || opt.history() > 0) {
+      boolean ok = opt.outage() > 0 ? new OutageRun(opt, this::start).run(runDir) : new HistoryRun(opt, this::start).run(runDir);
+      say("logs (kept if it fails): " + runDir);
+      if (ok && System.getenv("ORDERFLOW_CHAOS_KEEP") == null) Chaos.deleteQuietly(runDir);
+      return ok ? 0 : 1;
+    }
     JsonObject json = new JsonObject();
     Outcome outcome;
     StepResult best;
@@ -131,6 +177,7 @@ public final class Bench {
       if (opt.findMax()) {
         bareBest = findMax("bare", r -> bareStep(sys, r.rate, r.seconds), 200);
         best = findMax("orderflow", r -> orderflowStep(sys, r.rate, r.seconds), 40);
+        if (best != null) OutageRun.recordMax(opt.dir(), best.rate()); // what --outage runs at a fifth of
       } else {
         bareBest = record(bareStep(sys, opt.rate(), opt.seconds()));
         if (opt.warmup() > 0) {
@@ -321,11 +368,15 @@ public final class Bench {
   }
 
   private static void usage() {
-    System.err.println("usage: orderflow.jar bench [--rate R] [--duration S] [--warmup S] [--find-max] [--split]");
+    System.err.println("usage: orderflow.jar bench [--rate R] [--duration S] [--warmup S] [--find-max | --outage S | --history N] [--split]");
     System.err.println("  --rate R      orders per second, open loop (default 100); --duration S: seconds measured (60)");
     System.err.println("  --warmup S    seconds at the rate before measuring (15; 0: none)");
     System.err.println("  --find-max    the highest rate with end-to-end p99 <= 250 ms and no growing backlog, for orderflow and");
     System.err.println("                the bare pipeline, and again with the server's sync_interval always");
+    System.err.println("  --outage S    at 20 % of the maximum (--rate R, else the last --find-max's, else " + (int) OutageRun.DEFAULT_MAX + "/s), the gateway down");
+    System.err.println("                for S s under load: how long the backlog takes to empty after recovery (drain_s)");
+    System.err.println("  --history N   N completed orders written straight to the streams, then p99 at half the maximum (--rate R,");
+    System.err.println("                else " + (int) HistoryRun.DEFAULT_MAX + "/s) and each service's start-up, empty system against the one with history");
     System.err.println("  --split       one JVM per service instead of one for all");
   }
 

@@ -16,7 +16,7 @@ import java.util.Map;
 final class BenchSystem implements AutoCloseable {
   /** {@code ./orderflow run}'s fsync setting unless ORDERFLOW_NATS_SYNC says otherwise. */
   static final String DEFAULT_SYNC = Bench.env("ORDERFLOW_NATS_SYNC", "1s");
-  private static final long STOCK = 10_000_000;
+  static final long STOCK = 10_000_000;
 
   final Run run;
   final BenchLoad load;
@@ -46,7 +46,13 @@ final class BenchSystem implements AutoCloseable {
   }
 
   static BenchSystem start(Path dir, boolean split, String sync) throws Exception {
+    return start(dir, split, sync, null);
+  }
+
+  /** {@code before}: work on the provisioned broker before the services start (null: none). */
+  static BenchSystem start(Path dir, boolean split, String sync, Deployment.BeforeServices before) throws Exception {
     Run run = new Run("bench", Timings.of(false), Launch.likeRun(split), dir);
+    run.beforeServices = before;
     try {
       Deployment.Spec spec = Deployment.Spec.standard().natsSync(sync);
       run.deploy(split ? spec : spec.allInOne());
@@ -68,6 +74,11 @@ final class BenchSystem implements AutoCloseable {
     Map<String, Integer> skus = new LinkedHashMap<>();
     for (int i = 0; i < Bench.SKUS; i++) skus.put(Bench.sku(i), i < Bench.SKUS - Bench.OUT_OF_STOCK_SKUS ? (int) STOCK : 0);
     run.stock(skus);
+  }
+
+  /** Seconds from starting the service processes until each service answered ready. */
+  Map<String, Double> startupSeconds() {
+    return run.d.startupSeconds;
   }
 
   /** The name of this system's steps: "orderflow", or "orderflow, sync always" when the broker fsyncs every write. */

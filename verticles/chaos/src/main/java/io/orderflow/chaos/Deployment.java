@@ -111,7 +111,20 @@ final class Deployment {
     this.mailDir = mailDir;
   }
 
+  /** Work on the provisioned broker before any service starts (the bench's history loader). */
+  interface BeforeServices {
+    void run(String natsUrls) throws Exception;
+  }
+
+  /** Seconds from starting the service processes until each service was ready (the first start only). */
+  final Map<String, Double> startupSeconds = new LinkedHashMap<>();
+
   static Deployment start(Supervisor sup, Launch launch, Http http, Spec spec, Map<String, String> timingEnv) throws Exception {
+    return start(sup, launch, http, spec, timingEnv, null);
+  }
+
+  static Deployment start(Supervisor sup, Launch launch, Http http, Spec spec, Map<String, String> timingEnv, BeforeServices before)
+      throws Exception {
     NatsNodes nats = NatsNodes.start(sup, launch.natsServer(), spec.natsNodes(), spec.natsSync(), http);
     Map<String, String> common = new LinkedHashMap<>();
     common.put("NATS_URL", nats.urls());
@@ -126,6 +139,7 @@ final class Deployment {
       provision.kill();
       throw new IllegalStateException("provision " + (rc == null ? "timed out" : "failed (exit " + rc + ")") + "; see " + provision.log);
     }
+    if (before != null) before.run(nats.urls());
 
     int pspPort = LoopbackPorts.free();
     Proc psp = sup.create("psp-sim", launch.java("psp-sim", true), Map.of("ORDERFLOW_PSP_PORT", String.valueOf(pspPort)));
@@ -145,6 +159,7 @@ final class Deployment {
       if (!psp.alive()) throw new IllegalStateException("psp-sim exited; see " + psp.log);
       return http.status(d.pspUrl + "/admin/ledger") == 200;
     });
+    long started = System.nanoTime();
     if (spec.combined()) {
       d.add(ALL, Map.of()).proc.start();
     } else {
@@ -152,7 +167,7 @@ final class Deployment {
         for (int i = 1; i <= spec.count(svc); i++) d.add(svc, i == 1 ? spec.serviceEnv().getOrDefault(svc, Map.of()) : Map.of()).proc.start();
       }
     }
-    d.awaitReady(d.instances, Duration.ofSeconds(180));
+    d.startupSeconds.putAll(new StartupClock(http, d.instances, started).await(Duration.ofSeconds(180)));
     return d;
   }
 

@@ -62,8 +62,16 @@ final class Run implements AutoCloseable {
     this.sup = new Supervisor(dir);
   }
 
+  /** Work on the provisioned broker before the services start (the bench's history); null: none. */
+  Deployment.BeforeServices beforeServices;
+  /**
+   * Units sold per SKU by orders no client of this run placed (the bench's history, written straight to the
+   * streams): I3 counts them in {@code sold} besides the confirmed lines of the client's orders.
+   */
+  final Map<String, Long> soldBefore = new java.util.concurrent.ConcurrentHashMap<>();
+
   Run deploy(Deployment.Spec spec) throws Exception {
-    d = Deployment.start(sup, launch, http, spec, t.env());
+    d = Deployment.start(sup, launch, http, spec, t.env(), beforeServices);
     broker = Broker.connect(d.nats.urls());
     return this;
   }
