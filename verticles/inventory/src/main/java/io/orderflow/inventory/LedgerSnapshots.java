@@ -106,6 +106,6 @@ final class LedgerSnapshots {
 
   /** Which incarnation of the stream a snapshot belongs to: a stream deleted and created again starts over. */
   static String identity(StreamInfo info) {
-    return info.getCreateTime().toInstant().toString();
+    return JetStreamBridge.streamIdentity(info);
   }
 }
