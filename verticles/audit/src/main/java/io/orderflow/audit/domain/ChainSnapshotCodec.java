@@ -1,5 +1,7 @@
 package io.orderflow.audit.domain;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -40,7 +42,8 @@ public final class ChainSnapshotCodec {
   public static byte[] encode(ChainSnapshot s) {
     try {
       ByteArrayOutputStream zipped = new ByteArrayOutputStream(1 << 20);
-      try (DataOutputStream out = new DataOutputStream(fastGzip(zipped))) {
+      // Buffered: a gzip stream deflates every single-byte write (writeByte, writeShort) on its own.
+      try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(fastGzip(zipped), 64 * 1024))) {
         out.writeLong(s.sequence());
         out.writeUTF(s.stream());
         out.writeLong(s.nextIndex());
@@ -87,7 +90,7 @@ public final class ChainSnapshotCodec {
       if (version != VERSION) throw new Unreadable("snapshot format " + version + ", this version reads " + VERSION, null);
       byte[] body = frame.readNBytes(frame.readInt());
       if (frame.readLong() != crc(body)) throw new Unreadable("snapshot checksum does not match", null);
-      try (DataInputStream in = new DataInputStream(new GZIPInputStream(new ByteArrayInputStream(body), 64 * 1024))) {
+      try (DataInputStream in = new DataInputStream(new BufferedInputStream(new GZIPInputStream(new ByteArrayInputStream(body)), 64 * 1024))) {
         long sequence = in.readLong();
         String stream = in.readUTF();
         long nextIndex = in.readLong();
