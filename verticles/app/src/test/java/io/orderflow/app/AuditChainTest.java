@@ -25,6 +25,10 @@ class AuditChainTest {
           && p.get(api, "/audit/orders/" + id).statusCode() == 200
           && p.get(api, "/audit/orders/" + id).bodyAsJsonObject().getJsonArray("entries").size() == 6);
       assertThat(p.get(api, "/audit/verify").statusCode()).isEqualTo(200);
+      var full = p.get(api, "/audit/verify?full=true");
+      assertThat(full.statusCode()).isEqualTo(200);
+      assertThat(full.bodyAsJsonObject().getLong("fromSequence")).as("from the first block, not a checkpoint").isEqualTo(1);
+      assertThat(full.bodyAsJsonObject().getLong("entriesChecked")).isGreaterThanOrEqualTo(6);
 
       // A block that claims to continue the chain but whose entry hash was not computed from its content.
       JsonObject honest = new JsonObject(io.vertx.core.buffer.Buffer.buffer(
@@ -40,6 +44,7 @@ class AuditChainTest {
       assertThat(verify.statusCode()).isEqualTo(409);
       assertThat(verify.getHeader("Content-Type")).isEqualTo("application/problem+json");
       assertThat(verify.bodyAsJsonObject().getLong("badSequence")).isEqualTo(forgedSeq);
+      assertThat(p.get(api, "/audit/verify?full=true").bodyAsJsonObject().getLong("badSequence")).isEqualTo(forgedSeq);
 
       // The log cannot be cleaned up behind the auditor's back.
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> p.nc.jetStreamManagement().deleteMessage("AUDIT", forgedSeq))

@@ -2,6 +2,7 @@ package io.orderflow.audit;
 
 import io.nats.client.PublishOptions;
 import io.orderflow.audit.domain.AuditBlock;
+import io.orderflow.audit.domain.ChainState;
 import io.orderflow.audit.domain.HashChain;
 import io.orderflow.codecs.Subjects;
 import io.orderflow.runtime.Contexts;
@@ -27,6 +28,10 @@ import org.slf4j.LoggerFactory;
  * {@code Nats-Expected-Last-Sequence} = the last block it folded, so a second writer (two instances while
  * the pinned consumers move) can never fork the chain: its write fails, it folds the other block and
  * chains on from there.
+ *
+ * <p>Start-up does not grow with history: the state starts from the newest snapshot ({@link AuditSnapshots})
+ * and folds only the blocks after it. The writer takes a snapshot here, on this context, between two folds, so it
+ * is exactly the fold of the stream up to its sequence.
  */
 public final class AuditLog extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
@@ -42,6 +47,11 @@ public final class AuditLog extends VerticleBase {
   private final ChainState state = new ChainState();
   private final LinkedHashMap<String, Pending> pending = new LinkedHashMap<>();
   private final StreamTail tail;
+  private final AuditSnapshots snapshots;
+  private long startedFrom;
+  private long folded;
+  private long snapshotTimer = -1;
+  private boolean stopped;
   private Context context;
   private boolean writing;
   private long entriesSinceCheckpoint;
@@ -52,6 +62,13 @@ public final class AuditLog extends VerticleBase {
 
   /** {@code causeWaitMillis}: the longest wait between two looks for an event's cause. */
   public AuditLog(JetStreamBridge bridge, String writerId, long checkpointEvery, long lingerMillis, long causeWaitMillis) {
+    this(bridge, writerId, checkpointEvery, lingerMillis, causeWaitMillis, AuditSnapshots.DEFAULT_EVERY, AuditSnapshots.DEFAULT_INTERVAL);
+  }
+
+  /** {@code snapshotEvery} entries appended or {@code snapshotInterval} (whichever first) between two snapshots. */
+  public AuditLog(JetStreamBridge bridge, String writerId, long checkpointEvery, long lingerMillis, long causeWaitMillis,
+                  int snapshotEvery, java.time.Duration snapshotInterval) {
+    this.snapshots = new AuditSnapshots(bridge, snapshotEvery, snapshotInterval);
     this.lingerMillis = Math.max(1, lingerMillis);
     this.causeWaitMillis = Math.max(1, causeWaitMillis);
     this.bridge = bridge;
@@ -63,11 +80,18 @@ public final class AuditLog extends VerticleBase {
   @Override
   public Future<?> start() {
     context = vertx.getOrCreateContext();
-    return tail.start(context, this::fold);
+    return snapshots.load().compose(found -> {
+      found.ifPresent(state::restore);
+      startedFrom = state.lastSequence();
+      snapshotTimer = vertx.setPeriodic(snapshots.interval().toMillis(), id -> snapshotIfDue(true));
+      return tail.start(context, this::fold, state.lastSequence() + 1);
+    });
   }
 
   @Override
   public Future<?> stop() {
+    stopped = true;
+    if (snapshotTimer >= 0) vertx.cancelTimer(snapshotTimer);
     // Consumers stop before this verticle and wait for their appends, so this only catches stragglers.
     for (Pending p : pending.values()) p.waiting().forEach(w -> w.tryFail(new EventHandler.RetryLater("audit is stopping", 0)));
     pending.clear();
@@ -243,6 +267,8 @@ public final class AuditLog extends VerticleBase {
               p.waiting().forEach(Promise::complete);
             }
             maybeCheckpoint(block.entries().size());
+            snapshots.appended(block.entries().size());
+            snapshotIfDue(false);
             scheduleWrite();
           } else if (JetStreamBridge.isWrongLastSequence(ar.cause())) {
             // Another writer's block landed first: the tail folds it, then we chain on from it.
@@ -265,7 +291,25 @@ public final class AuditLog extends VerticleBase {
         .onFailure(e -> LOG.warn("audit checkpoint not written: {}", e.toString()));
   }
 
+  /** On this context, so the copy is the fold up to {@code state.lastSequence()} and nothing else. */
+  private void snapshotIfDue(boolean intervalTick) {
+    if (!stopped && state.snapshotReady() && snapshots.due(intervalTick)) snapshots.save(state.snapshot());
+  }
+
+  /** The sequence of the snapshot this instance started from; 0 when it folded the stream from its start. */
+  public long startedFrom() {
+    return startedFrom;
+  }
+
+  /** How many blocks this instance folded from the tail (a snapshot's share excluded): for tests. */
+  Future<Long> foldedBlocks() {
+    Promise<Long> p = Promise.promise();
+    context.runOnContext(v -> p.complete(folded));
+    return Contexts.toCaller(p.future());
+  }
+
   private void fold(long seq, byte[] data) {
+    folded++;
     AuditBlock block;
     try {
       block = BlockCodec.decode(data);

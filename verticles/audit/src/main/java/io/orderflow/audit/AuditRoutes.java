@@ -1,6 +1,7 @@
 package io.orderflow.audit;
 
 import io.orderflow.audit.domain.AuditBlock;
+import io.orderflow.audit.domain.ChainState;
 import io.orderflow.runtime.messaging.JetStreamBridge;
 import io.orderflow.runtime.http.Problem;
 import io.orderflow.runtime.messaging.Topology;
@@ -14,7 +15,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code GET /audit/orders/{id}}: an order's entries in chain order; {@code GET /audit/verify}: the chain check. */
+/** {@code GET /audit/orders/{id}}: an order's entries in chain order; {@code GET /audit/verify}: the chain check
+ * from the last checkpoint ({@code ?full=true}: from the first block). */
 final class AuditRoutes {
   private final AuditLog log;
   private final JetStreamBridge bridge;
@@ -55,7 +57,7 @@ final class AuditRoutes {
   }
 
   private void verify(RoutingContext ctx) {
-    verifier.verify().onSuccess(r -> {
+    verifier.verify("true".equals(ctx.queryParams().get("full"))).onSuccess(r -> {
       JsonObject body = new JsonObject().put("verified", r.ok()).put("fromSequence", r.fromSequence())
           .put("toSequence", r.toSequence()).put("entriesChecked", r.entries()).put("head", r.head());
       if (r.ok()) {

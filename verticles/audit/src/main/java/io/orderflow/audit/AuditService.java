@@ -27,7 +27,9 @@ public final class AuditService implements OrderflowService {
         SOURCES, List.of(Topology.AUDIT_CHECKPOINT));
     var log = new AuditLog(ctx.bridge(), ctx.instanceId(), ctx.settings().longValue("audit.checkpoint-every", 10_000),
         ctx.settings().duration("audit.linger", java.time.Duration.ofMillis(5)).toMillis(),
-        ctx.settings().duration("audit.cause-wait", java.time.Duration.ofSeconds(5)).toMillis());
+        ctx.settings().duration("audit.cause-wait", java.time.Duration.ofSeconds(5)).toMillis(),
+        ctx.settings().integer("audit.snapshot-every", AuditSnapshots.DEFAULT_EVERY),
+        ctx.settings().duration("audit.snapshot-interval", AuditSnapshots.DEFAULT_INTERVAL));
     ctx.readiness().add("audit:log", () -> log.caughtUp()
         ? Future.succeededFuture() : Future.failedFuture("still folding the AUDIT stream"));
     new AuditRoutes(log, ctx.bridge()).mount(ctx.publicRouter());

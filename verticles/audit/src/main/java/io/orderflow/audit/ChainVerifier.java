@@ -10,7 +10,8 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * Checks the chain from the last checkpoint to the end of the AUDIT stream, so the work does not grow
- * with history. The first block that is unreadable or does not continue the chain is named.
+ * with history; or, when asked, from the first block (a start from a snapshot no longer re-checks the old
+ * blocks). The first block that is unreadable or does not continue the chain is named.
  */
 final class ChainVerifier {
   record Result(boolean ok, long fromSequence, long toSequence, long entries, String head, long badSequence, String problem) {}
@@ -21,8 +22,10 @@ final class ChainVerifier {
     this.bridge = bridge;
   }
 
-  Future<Result> verify() {
-    return bridge.kvGet(Topology.AUDIT_CHECKPOINT, "chain").compose(cp -> bridge.blocking(() -> {
+  Future<Result> verify(boolean fromStart) {
+    var checkpoint = fromStart ? Future.succeededFuture(java.util.Optional.<io.orderflow.runtime.messaging.KvEntry>empty())
+        : bridge.kvGet(Topology.AUDIT_CHECKPOINT, "chain");
+    return checkpoint.compose(cp -> bridge.blocking(() -> {
       long seq = 0;
       long index = 0;
       String head = HashChain.GENESIS;

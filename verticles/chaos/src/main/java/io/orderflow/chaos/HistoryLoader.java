@@ -30,8 +30,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * order OrderPlaced, StockReserved, PaymentAuthorized, OrderConfirmed, StockCommitted and NotificationSent
  * (each caused by the one before, as the services chain them), the order's ORDERS_VIEW entry, and the
  * audit chain of all of it in blocks of {@link #BLOCK} entries built with audit's own {@link HashChain}, with
- * a checkpoint at its end (what audit writes every 10,000 entries). Publishes are asynchronous, thousands in
- * flight on each of four connections ({@link HistoryWriter}). Then every durable consumer is drained
+ * a checkpoint at its end (what audit writes every 10,000 entries), and the inventory ledger's and audit
+ * chain's snapshots at the history's end ({@link HistorySnapshots}), as the services store them. Publishes are
+ * asynchronous, thousands in flight on each of four connections ({@link HistoryWriter}). Then every durable consumer is drained
  * ({@link ConsumerDrain}: fetched and acked in big batches) so that the services start at the end of the
  * history, as they would after having processed it, instead of being handed it again.
  *
@@ -144,6 +145,9 @@ final class HistoryLoader {
       if (lastBlock != w.blocks()) throw new IllegalStateException("AUDIT holds " + lastBlock + " messages, the history wrote " + w.blocks() + " blocks");
       nc.jetStream().publish("$KV." + Topology.AUDIT_CHECKPOINT.name() + ".chain", new JsonObject().put("streamSequence", lastBlock)
           .put("nextIndex", w.nextIndex()).put("hash", w.head()).toBuffer().getBytes());
+      long t2 = System.nanoTime();
+      w.snapshots().store(nc);
+      Bench.say(String.format(java.util.Locale.ROOT, "history: inventory and audit snapshots stored (%.1f s)", (System.nanoTime() - t2) / 1e9));
       double written = (System.nanoTime() - t0) / 1e9;
       long t1 = System.nanoTime();
       long drained = ConsumerDrain.drainAll(urls, nc);

@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The history loader's publishes: asynchronous, at most {@link HistoryLoader#WINDOW} in flight per connection;
- * the audit chain grows as events are written.
+ * the audit chain grows as events are written, and the services' states with it ({@link HistorySnapshots}).
  */
 final class HistoryWriter implements AutoCloseable {
   /**
@@ -46,6 +46,7 @@ final class HistoryWriter implements AutoCloseable {
   private String head = HashChain.GENESIS;
   private long events;
   private long blocks;
+  private final HistorySnapshots snapshots = new HistorySnapshots();
 
   HistoryWriter(String urls) throws Exception {
     for (Lane lane : Lane.values()) {
@@ -59,7 +60,9 @@ final class HistoryWriter implements AutoCloseable {
   void event(Envelope e, List<AuditBlock.Entry.Unsealed> chain) throws Exception {
     byte[] bytes = EventCodec.encode(e);
     String subject = e.natsSubject();
-    publish(Lane.of(subject), subject, new Headers().put("Content-Type", Envelope.CONTENT_TYPE), bytes);
+    Lane lane = Lane.of(subject);
+    publish(lane, subject, new Headers().put("Content-Type", Envelope.CONTENT_TYPE), bytes);
+    snapshots.stored(lane, e);
     chain.add(new AuditBlock.Entry.Unsealed(e.id(), e.subject(), new String(bytes, StandardCharsets.UTF_8)));
     events++;
   }
@@ -71,6 +74,7 @@ final class HistoryWriter implements AutoCloseable {
     chain.clear();
     blocks++;
     publish(Lane.AUDIT, Subjects.AUDIT_BLOCKS, null, HistoryLoader.blockJson(b));
+    snapshots.chained(b);
   }
 
   void publish(Lane lane, String subject, Headers headers, byte[] data) throws Exception {
@@ -103,6 +107,11 @@ final class HistoryWriter implements AutoCloseable {
   @Override
   public void close() throws InterruptedException {
     for (Connection c : connections) c.close();
+  }
+
+  /** What inventory and audit would have folded from what was written. */
+  HistorySnapshots snapshots() {
+    return snapshots;
   }
 
   long events() {

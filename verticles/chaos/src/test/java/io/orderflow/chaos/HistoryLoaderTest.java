@@ -1,10 +1,13 @@
 package io.orderflow.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
+import io.orderflow.audit.AuditLog;
 import io.orderflow.audit.domain.AuditBlock;
+import io.orderflow.audit.domain.ChainState;
 import io.orderflow.audit.domain.HashChain;
 import io.orderflow.codecs.Decoded;
 import io.orderflow.codecs.Envelope;
@@ -12,9 +15,12 @@ import io.orderflow.codecs.EventCodec;
 import io.orderflow.codecs.EventType;
 import io.orderflow.orders.OrderProjection;
 import io.orderflow.orders.domain.OrderStatus;
+import io.orderflow.inventory.LedgerVerticle;
+import io.orderflow.runtime.messaging.JetStreamBridge;
 import io.orderflow.runtime.messaging.Provisioner;
 import io.orderflow.runtime.messaging.Topology;
 import io.orderflow.runtime.nats.NatsServerBinary;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -92,8 +99,10 @@ class HistoryLoaderTest {
         assertThat(last).isEqualTo(loaded.auditBlocks());
         long index = 0;
         String head = HashChain.GENESIS;
+        ChainState fullFold = new ChainState();
         for (long s = 1; s <= last; s++) {
           AuditBlock b = decode(jsm.getMessage(Topology.AUDIT, s).getData());
+          fullFold.fold(s, b);
           assertThat(HashChain.check(b, index, head)).as("block " + s).isNull();
           for (AuditBlock.Entry e : b.entries()) {
             assertThat(EventCodec.decode(e.event().getBytes(StandardCharsets.UTF_8))).isInstanceOf(Decoded.Ok.class);
@@ -107,8 +116,48 @@ class HistoryLoaderTest {
         assertThat(cp.getLong("nextIndex")).isEqualTo(index);
         assertThat(cp.getString("hash")).isEqualTo(head);
         assertThat(loaded.sold().values().stream().mapToLong(Long::longValue).sum()).isPositive();
+
+        servicesStartFromTheSnapshotsWithTheStateOfAFullFold(nc, loaded, fullFold);
       }
     }
+  }
+
+  /** What the services would do on this broker: start from the loader's snapshots, fold nothing, hold the same state. */
+  private void servicesStartFromTheSnapshotsWithTheStateOfAFullFold(Connection nc, HistoryLoader.Loaded loaded, ChainState fullFold)
+      throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      JetStreamBridge bridge = new JetStreamBridge(vertx, nc);
+      JetStreamManagement jsm = nc.jetStreamManagement();
+
+      AuditLog audit = deploy(vertx, new AuditLog(bridge, "history-test", 10_000, 5, 300));
+      assertThat(audit.startedFrom()).as("audit starts at the history's end").isEqualTo(jsm.getStreamInfo(Topology.AUDIT).getStreamState().getLastSequence());
+      assertThat(audit.caughtUp()).isTrue();
+      for (String order : loaded.orderIds()) {
+        assertThat(audit.positions(order).await(5, TimeUnit.SECONDS)).as(order).hasSize(6).isEqualTo(fullFold.positions(order));
+      }
+
+      LedgerVerticle fromSnapshot = deploy(vertx, new LedgerVerticle(bridge, 1_000_000));
+      long inventoryEnd = jsm.getStreamInfo(Topology.INVENTORY).getStreamState().getLastSequence();
+      assertThat(fromSnapshot.startedFrom()).as("inventory starts at the history's end").isEqualTo(inventoryEnd);
+      assertThat(fromSnapshot.caughtUp()).isTrue();
+      nc.objectStore(Topology.INVENTORY_SNAPSHOTS.name()).delete("ledger");
+      LedgerVerticle folded = deploy(vertx, new LedgerVerticle(bridge, 1_000_000));
+      assertThat(folded.startedFrom()).isZero();
+      await().atMost(Duration.ofSeconds(30)).until(folded::caughtUp);
+      for (int i = 0; i < Bench.SKUS; i++) {
+        String sku = Bench.sku(i);
+        assertThat(fromSnapshot.level(sku).await(5, TimeUnit.SECONDS)).as(sku).isEqualTo(folded.level(sku).await(5, TimeUnit.SECONDS));
+        assertThat(fromSnapshot.level(sku).await(5, TimeUnit.SECONDS).orElseThrow().sold()).isEqualTo(loaded.sold().getOrDefault(sku, 0L));
+      }
+    } finally {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private static <V extends io.vertx.core.Deployable> V deploy(Vertx vertx, V verticle) throws Exception {
+    vertx.deployVerticle(verticle).await(30, TimeUnit.SECONDS);
+    return verticle;
   }
 
   /** The fields audit's BlockCodec reads. */

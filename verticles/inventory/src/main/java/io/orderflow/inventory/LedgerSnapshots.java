@@ -1,5 +1,6 @@
 package io.orderflow.inventory;
 
+import io.nats.client.Connection;
 import io.nats.client.ObjectStore;
 import io.nats.client.api.ObjectInfo;
 import io.nats.client.api.StreamInfo;
@@ -21,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * shorten start-up: a missing, corrupt, other-version or other-stream one is reported and the ledger folds
  * the whole stream, as without snapshots. Call everything but {@link #load} on the ledger's context.
  */
-final class LedgerSnapshots {
+public final class LedgerSnapshots {
   private static final Logger LOG = LoggerFactory.getLogger(LedgerSnapshots.class);
   static final String OBJECT = "ledger";
 
@@ -93,10 +94,8 @@ final class LedgerSnapshots {
     decisions = 0;
     LedgerSnapshot s = taken.ofStream(streamIdentity);
     return bridge.blocking(() -> {
-      byte[] data = SnapshotCodec.encode(s);
-      bridge.connection().objectStore(Topology.INVENTORY_SNAPSHOTS.name())
-          .put(OBJECT, new java.io.ByteArrayInputStream(data));
-      LOG.debug("ledger snapshot at sequence {} stored ({} bytes)", s.sequence(), data.length);
+      int bytes = put(bridge.connection(), s);
+      LOG.debug("ledger snapshot at sequence {} stored ({} bytes)", s.sequence(), bytes);
       return (Void) null;
     }).onComplete(ar -> {
       saving = false;
@@ -104,8 +103,27 @@ final class LedgerSnapshots {
     });
   }
 
+  /**
+   * Stores a ledger as the snapshot a starting inventory instance loads, stamped with the INVENTORY stream's
+   * current incarnation: for a tool that writes the stream itself (the bench's history) without running inventory.
+   * Blocking.
+   */
+  public static void store(Connection nc, LedgerSnapshot s) throws java.io.IOException, io.nats.client.JetStreamApiException {
+    put(nc, s.ofStream(identity(nc.jetStreamManagement().getStreamInfo(Topology.INVENTORY))));
+  }
+
+  private static int put(Connection nc, LedgerSnapshot s) throws java.io.IOException, io.nats.client.JetStreamApiException {
+    byte[] data = SnapshotCodec.encode(s);
+    try {
+      nc.objectStore(Topology.INVENTORY_SNAPSHOTS.name()).put(OBJECT, data);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 (the object digest) is part of every JDK", e);
+    }
+    return data.length;
+  }
+
   /** Which incarnation of the stream a snapshot belongs to: a stream deleted and created again starts over. */
   static String identity(StreamInfo info) {
-    return info.getCreateTime().toInstant().toString();
+    return JetStreamBridge.streamIdentity(info);
   }
 }

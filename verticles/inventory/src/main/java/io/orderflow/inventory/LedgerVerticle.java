@@ -220,7 +220,7 @@ public final class LedgerVerticle extends VerticleBase {
   }
 
   /** The sequence of the snapshot this instance started from; 0 when it folded the stream from its start. */
-  long startedFrom() {
+  public long startedFrom() {
     return startedFrom;
   }
 

@@ -1,6 +1,8 @@
 package io.orderflow.inventory.domain;
 
 import io.orderflow.codecs.StockLine;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -36,7 +38,8 @@ public final class SnapshotCodec {
   public static byte[] encode(LedgerSnapshot s) {
     try {
       ByteArrayOutputStream zipped = new ByteArrayOutputStream(64 * 1024);
-      try (DataOutputStream out = new DataOutputStream(new GZIPOutputStream(zipped, 64 * 1024))) {
+      // Buffered: a gzip stream deflates every single-byte write (writeByte, writeShort) on its own.
+      try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(new GZIPOutputStream(zipped, 64 * 1024), 64 * 1024))) {
         out.writeLong(s.sequence());
         out.writeUTF(s.stream());
         out.writeInt(s.stock().size());
@@ -83,7 +86,7 @@ public final class SnapshotCodec {
       if (version != VERSION) throw new Unreadable("snapshot format " + version + ", this version reads " + VERSION, null);
       byte[] body = frame.readNBytes(frame.readInt());
       if (frame.readLong() != crc(body)) throw new Unreadable("snapshot checksum does not match", null);
-      try (DataInputStream in = new DataInputStream(new GZIPInputStream(new ByteArrayInputStream(body)))) {
+      try (DataInputStream in = new DataInputStream(new BufferedInputStream(new GZIPInputStream(new ByteArrayInputStream(body)), 64 * 1024))) {
         long sequence = in.readLong();
         String stream = in.readUTF();
         List<StockLevel> stock = new ArrayList<>();

@@ -312,6 +312,14 @@ public final class JetStreamBridge {
   }
 
   /**
+   * Which incarnation of a stream this is (its creation time): state derived from a stream that was deleted and
+   * created again (a snapshot) must not be applied to the new one.
+   */
+  public static String streamIdentity(io.nats.client.api.StreamInfo info) {
+    return info.getCreateTime().toInstant().toString();
+  }
+
+  /**
    * True when the leader refused a publish because another one with the same {@code Nats-Msg-Id} is being
    * stored right now (a concurrent twin): its outcome is not readable yet, come back shortly.
    */

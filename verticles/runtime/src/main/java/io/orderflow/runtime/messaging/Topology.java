@@ -159,7 +159,14 @@ public final class Topology {
   public static final ObjectStoreSpec INVENTORY_SNAPSHOTS = new ObjectStoreSpec("INVENTORY_SNAPSHOTS",
       "inventory ledger snapshots: the ledger's state at an INVENTORY stream sequence");
 
-  public static final List<ObjectStoreSpec> OBJECT_STORES = List.of(INVENTORY_SNAPSHOTS);
+  /**
+   * Audit's chain state (head and per-order index) at an AUDIT stream sequence (object {@code chain}): a start-up
+   * loads it and folds only the blocks after it. Tens of MB with a long history.
+   */
+  public static final ObjectStoreSpec AUDIT_SNAPSHOTS = new ObjectStoreSpec("AUDIT_SNAPSHOTS",
+      "audit chain snapshots: the chain head and per-order index at an AUDIT stream sequence");
+
+  public static final List<ObjectStoreSpec> OBJECT_STORES = List.of(INVENTORY_SNAPSHOTS, AUDIT_SNAPSHOTS);
 
   /** The stream that backs a key-value bucket. */
   public static String kvStream(BucketSpec bucket) {
