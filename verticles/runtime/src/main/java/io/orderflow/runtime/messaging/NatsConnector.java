@@ -28,11 +28,6 @@ public final class NatsConnector {
         .maxReconnects(-1)
         .reconnectWait(Duration.ofMillis(500))
         .pingInterval(Duration.ofSeconds(10))
-        // jnats writes and flushes every request (JetStream publishes and reads are requests) on its own by
-        // default: one write system call per message, which on a busy connection is most of its writer's cost
-        // and as many reads on the server's side. Without it the writer sends whatever has queued up
-        // meanwhile in one write, as it does for plain publishes; nothing waits longer for it.
-        .dontForceFlushOnRequest()
         .connectionListener((conn, type) -> {
           if (type != ConnectionListener.Events.RESUBSCRIBED) LOG.info("{}: NATS connection {}", serviceName, type);
         })
