@@ -157,8 +157,9 @@ public final class Bench {
     Files.createDirectories(opt.dir());
     Path runDir = Files.createTempDirectory(opt.dir(), "run-");
     if (opt.outage() > 0 || opt.history() > 0) {
-      boolean ok = opt.outage() > 0 ? new OutageRun(opt, this::start).run(runDir) : new HistoryRun(opt, this::start).run(runDir);
+      // Said first: the mode's last line is its JSON object.
       say("logs (kept if it fails): " + runDir);
+      boolean ok = opt.outage() > 0 ? new OutageRun(opt, this::start).run(runDir) : new HistoryRun(opt, this::start).run(runDir);
       if (ok && System.getenv("ORDERFLOW_CHAOS_KEEP") == null) Chaos.deleteQuietly(runDir);
       return ok ? 0 : 1;
     }
