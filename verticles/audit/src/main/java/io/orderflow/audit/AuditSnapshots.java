@@ -75,7 +75,7 @@ public final class AuditSnapshots {
         LOG.info("audit snapshot at sequence {} of {} ({} orders): folding the {} blocks after it", s.sequence(), last,
             s.subjects().size(), last - s.sequence());
         return Optional.of(s);
-      } catch (ChainSnapshotCodec.Unreadable | IOException | JetStreamApiException | java.security.NoSuchAlgorithmException
+      } catch (io.orderflow.runtime.snapshot.SnapshotFrame.Unreadable | IOException | JetStreamApiException | java.security.NoSuchAlgorithmException
                | RuntimeException e) {
         // Corrupt, another format version, a digest mismatch, a snapshot being replaced while read: replay instead.
         LOG.warn("audit snapshot not usable ({}): folding the AUDIT stream from its start", e.toString());

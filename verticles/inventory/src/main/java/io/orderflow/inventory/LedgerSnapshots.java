@@ -70,7 +70,7 @@ public final class LedgerSnapshots {
         }
         LOG.info("ledger snapshot at sequence {} of {}: folding the {} messages after it", s.sequence(), last, last - s.sequence());
         return Optional.of(s);
-      } catch (SnapshotCodec.Unreadable | java.io.IOException | io.nats.client.JetStreamApiException | RuntimeException e) {
+      } catch (io.orderflow.runtime.snapshot.SnapshotFrame.Unreadable | java.io.IOException | io.nats.client.JetStreamApiException | RuntimeException e) {
         // Corrupt, another format version, a digest mismatch, a snapshot being replaced while read: replay instead.
         LOG.warn("ledger snapshot not usable ({}): folding the INVENTORY stream from its start", e.toString());
         return Optional.<LedgerSnapshot>empty();

@@ -95,21 +95,21 @@ class ChainSnapshotCodecTest {
   void aFlippedBitIsUnreadable() {
     byte[] data = ChainSnapshotCodec.encode(fold(chain(4), 0, 4, new ChainState()).snapshot().ofStream("s1"));
     data[data.length / 2] ^= 0x10;
-    assertThatThrownBy(() -> ChainSnapshotCodec.decode(data)).isInstanceOf(ChainSnapshotCodec.Unreadable.class);
+    assertThatThrownBy(() -> ChainSnapshotCodec.decode(data)).isInstanceOf(io.orderflow.runtime.snapshot.SnapshotFrame.Unreadable.class);
   }
 
   @Test
   void aTruncatedSnapshotIsUnreadable() {
     byte[] data = ChainSnapshotCodec.encode(fold(chain(4), 0, 4, new ChainState()).snapshot().ofStream("s1"));
-    assertThatThrownBy(() -> ChainSnapshotCodec.decode(Arrays.copyOf(data, data.length - 3))).isInstanceOf(ChainSnapshotCodec.Unreadable.class);
-    assertThatThrownBy(() -> ChainSnapshotCodec.decode(new byte[0])).isInstanceOf(ChainSnapshotCodec.Unreadable.class);
+    assertThatThrownBy(() -> ChainSnapshotCodec.decode(Arrays.copyOf(data, data.length - 3))).isInstanceOf(io.orderflow.runtime.snapshot.SnapshotFrame.Unreadable.class);
+    assertThatThrownBy(() -> ChainSnapshotCodec.decode(new byte[0])).isInstanceOf(io.orderflow.runtime.snapshot.SnapshotFrame.Unreadable.class);
   }
 
   @Test
   void anotherFormatVersionIsUnreadable() {
     byte[] data = ChainSnapshotCodec.encode(fold(chain(4), 0, 4, new ChainState()).snapshot().ofStream("s1"));
     ByteBuffer.wrap(data).putInt(4, ChainSnapshotCodec.VERSION + 1);
-    assertThatThrownBy(() -> ChainSnapshotCodec.decode(data)).isInstanceOf(ChainSnapshotCodec.Unreadable.class)
+    assertThatThrownBy(() -> ChainSnapshotCodec.decode(data)).isInstanceOf(io.orderflow.runtime.snapshot.SnapshotFrame.Unreadable.class)
         .hasMessageContaining("format " + (ChainSnapshotCodec.VERSION + 1));
   }
 
@@ -117,7 +117,7 @@ class ChainSnapshotCodecTest {
   void aLedgerSnapshotIsNotAChainSnapshot() {
     byte[] data = ChainSnapshotCodec.encode(fold(chain(2), 0, 2, new ChainState()).snapshot().ofStream("s1"));
     ByteBuffer.wrap(data).putInt(0, 0x4F464C53); // inventory's magic
-    assertThatThrownBy(() -> ChainSnapshotCodec.decode(data)).isInstanceOf(ChainSnapshotCodec.Unreadable.class);
+    assertThatThrownBy(() -> ChainSnapshotCodec.decode(data)).isInstanceOf(io.orderflow.runtime.snapshot.SnapshotFrame.Unreadable.class);
   }
 
   @Test

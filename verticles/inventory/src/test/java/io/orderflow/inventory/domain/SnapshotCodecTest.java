@@ -89,21 +89,21 @@ class SnapshotCodecTest {
   void aFlippedBitIsUnreadable() {
     byte[] data = SnapshotCodec.encode(fold(history(), 0, 9, new StockLedger(100)).snapshot().ofStream("s1"));
     data[data.length / 2] ^= 0x10;
-    assertThatThrownBy(() -> SnapshotCodec.decode(data)).isInstanceOf(SnapshotCodec.Unreadable.class);
+    assertThatThrownBy(() -> SnapshotCodec.decode(data)).isInstanceOf(io.orderflow.runtime.snapshot.SnapshotFrame.Unreadable.class);
   }
 
   @Test
   void aTruncatedSnapshotIsUnreadable() {
     byte[] data = SnapshotCodec.encode(fold(history(), 0, 9, new StockLedger(100)).snapshot().ofStream("s1"));
-    assertThatThrownBy(() -> SnapshotCodec.decode(Arrays.copyOf(data, data.length - 3))).isInstanceOf(SnapshotCodec.Unreadable.class);
-    assertThatThrownBy(() -> SnapshotCodec.decode(new byte[0])).isInstanceOf(SnapshotCodec.Unreadable.class);
+    assertThatThrownBy(() -> SnapshotCodec.decode(Arrays.copyOf(data, data.length - 3))).isInstanceOf(io.orderflow.runtime.snapshot.SnapshotFrame.Unreadable.class);
+    assertThatThrownBy(() -> SnapshotCodec.decode(new byte[0])).isInstanceOf(io.orderflow.runtime.snapshot.SnapshotFrame.Unreadable.class);
   }
 
   @Test
   void anotherFormatVersionIsUnreadable() {
     byte[] data = SnapshotCodec.encode(fold(history(), 0, 9, new StockLedger(100)).snapshot().ofStream("s1"));
     ByteBuffer.wrap(data).putInt(4, SnapshotCodec.VERSION + 1);
-    assertThatThrownBy(() -> SnapshotCodec.decode(data)).isInstanceOf(SnapshotCodec.Unreadable.class)
+    assertThatThrownBy(() -> SnapshotCodec.decode(data)).isInstanceOf(io.orderflow.runtime.snapshot.SnapshotFrame.Unreadable.class)
         .hasMessageContaining("format " + (SnapshotCodec.VERSION + 1));
   }
 
