@@ -46,12 +46,10 @@ class RedeliveryInHandTest {
           runs.incrementAndGet();
           if (running.incrementAndGet() > 1) overlapped.incrementAndGet();
           if (runs.get() == 1) {
-            // A starved process: its context does not run (no in-progress ack goes out) for longer than AckWait.
-            try {
-              Thread.sleep(2_500);
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-            }
+            // A starved process: its context does not run (no in-progress ack goes out) until AckWait ran out and
+            // the server delivered the message again.
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() ->
+                nc.jetStreamManagement().getConsumerInfo("ORDERS", "notifications-ended").getDelivered().getConsumerSequence() >= 2);
           }
           Promise<Void> done = Promise.promise();
           vertx.setTimer(300, id -> {

@@ -11,7 +11,6 @@ import io.orderflow.runtime.NatsServer;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -83,18 +82,11 @@ class LastMessageReadTest {
 
   /** The path the bridge settled on for the stream, once it has looked at the stream's configuration. */
   private boolean awaitPath(String stream) {
-    // Polls a condition, with a deadline: the look at the configuration runs on the worker pool.
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
-    while (true) {
-      bridge.readPaths().direct(stream);
-      Boolean settled = bridge.readPaths().settled(stream);
-      if (settled != null) return settled;
-      assertThat(Instant.now()).as("the read path of " + stream + " settles").isBefore(deadline);
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-    }
+    // The look at the configuration runs on the worker pool: wait for it to be known.
+    return org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+        .until(() -> {
+          bridge.readPaths().direct(stream);
+          return bridge.readPaths().settled(stream);
+        }, java.util.Objects::nonNull);
   }
 }
