@@ -2,10 +2,12 @@ package io.orderflow.audit;
 
 import io.nats.client.PublishOptions;
 import io.orderflow.audit.domain.AuditBlock;
+import io.orderflow.audit.domain.ChainSnapshot;
 import io.orderflow.audit.domain.ChainState;
 import io.orderflow.audit.domain.HashChain;
 import io.orderflow.codecs.Subjects;
 import io.orderflow.runtime.Contexts;
+import io.orderflow.runtime.snapshot.SnapshotStore;
 import io.orderflow.runtime.messaging.EventHandler;
 import io.orderflow.runtime.messaging.JetStreamBridge;
 import io.orderflow.runtime.messaging.StreamTail;
@@ -47,7 +49,7 @@ public final class AuditLog extends VerticleBase {
   private final ChainState state = new ChainState();
   private final LinkedHashMap<String, Pending> pending = new LinkedHashMap<>();
   private final StreamTail tail;
-  private final AuditSnapshots snapshots;
+  private final SnapshotStore<ChainSnapshot> snapshots;
   private long startedFrom;
   private long folded;
   private long snapshotTimer = -1;
@@ -68,7 +70,7 @@ public final class AuditLog extends VerticleBase {
   /** {@code snapshotEvery} entries appended or {@code snapshotInterval} (whichever first) between two snapshots. */
   public AuditLog(JetStreamBridge bridge, String writerId, long checkpointEvery, long lingerMillis, long causeWaitMillis,
                   int snapshotEvery, java.time.Duration snapshotInterval) {
-    this.snapshots = new AuditSnapshots(bridge, snapshotEvery, snapshotInterval);
+    this.snapshots = new SnapshotStore<>(bridge, AuditSnapshots.KIND, snapshotEvery, snapshotInterval);
     this.lingerMillis = Math.max(1, lingerMillis);
     this.causeWaitMillis = Math.max(1, causeWaitMillis);
     this.bridge = bridge;
@@ -267,7 +269,7 @@ public final class AuditLog extends VerticleBase {
               p.waiting().forEach(Promise::complete);
             }
             maybeCheckpoint(block.entries().size());
-            snapshots.appended(block.entries().size());
+            snapshots.changed(block.entries().size());
             snapshotIfDue(false);
             scheduleWrite();
           } else if (JetStreamBridge.isWrongLastSequence(ar.cause())) {

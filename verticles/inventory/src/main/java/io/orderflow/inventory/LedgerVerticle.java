@@ -5,10 +5,12 @@ import io.orderflow.codecs.Decoded;
 import io.orderflow.codecs.Envelope;
 import io.orderflow.codecs.Event;
 import io.orderflow.codecs.EventCodec;
+import io.orderflow.inventory.domain.LedgerSnapshot;
 import io.orderflow.inventory.domain.StockDecision;
 import io.orderflow.inventory.domain.StockLedger;
 import io.orderflow.inventory.domain.StockLevel;
 import io.orderflow.runtime.Contexts;
+import io.orderflow.runtime.snapshot.SnapshotStore;
 import io.orderflow.runtime.messaging.Delivery;
 import io.orderflow.runtime.messaging.EventHandler;
 import io.orderflow.runtime.messaging.JetStreamBridge;
@@ -52,7 +54,7 @@ public final class LedgerVerticle extends VerticleBase {
   private final JetStreamBridge bridge;
   private final StockLedger ledger;
   private final StreamTail tail;
-  private final LedgerSnapshots snapshots;
+  private final SnapshotStore<LedgerSnapshot> snapshots;
   private final ArrayDeque<Task> queue = new ArrayDeque<>();
   private long folded;
   private long startedFrom;
@@ -72,7 +74,7 @@ public final class LedgerVerticle extends VerticleBase {
     this.bridge = bridge;
     this.ledger = new StockLedger(closedCapacity);
     this.tail = new StreamTail(bridge, Topology.INVENTORY);
-    this.snapshots = new LedgerSnapshots(bridge, snapshotEvery, snapshotInterval);
+    this.snapshots = new SnapshotStore<>(bridge, LedgerSnapshots.KIND, snapshotEvery, snapshotInterval);
   }
 
   @Override
@@ -164,7 +166,7 @@ public final class LedgerVerticle extends VerticleBase {
         // Fold our own write only if it is the very next message; anything else comes through the tail.
         if (!ar.result().isDuplicate() && ar.result().getSeqno() == expected + 1) ledger.apply(ar.result().getSeqno(), event);
         task.done().complete();
-        snapshots.decided();
+        snapshots.changed(1);
         snapshotIfDue(false);
       } else if ((JetStreamBridge.isWrongLastSequence(ar.cause()) || JetStreamBridge.isDuplicateInFlight(ar.cause()))
           && task.races() < MAX_RACES) {

@@ -1,5 +1,6 @@
 package io.orderflow.audit.domain;
 
+import io.orderflow.runtime.snapshot.SnapshotStore;
 import java.util.Collections;
 import java.util.Map;
 
@@ -10,7 +11,8 @@ import java.util.Map;
  * {@code subjects} is every subject's entries (the whole dedupe index), not copied again here.
  */
 public record ChainSnapshot(long sequence, String stream, long nextIndex, String head, long brokenAt,
-                            Map<String, SubjectEntries> subjects) {
+                            Map<String, SubjectEntries> subjects)
+    implements SnapshotStore.Snapshot<ChainSnapshot> {
   public ChainSnapshot {
     subjects = Collections.unmodifiableMap(subjects);
   }

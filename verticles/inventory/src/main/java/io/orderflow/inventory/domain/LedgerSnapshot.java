@@ -1,6 +1,7 @@
 package io.orderflow.inventory.domain;
 
 import io.orderflow.codecs.StockLine;
+import io.orderflow.runtime.snapshot.SnapshotStore;
 import java.util.List;
 
 /**
@@ -9,7 +10,8 @@ import java.util.List;
  * snapshot of a stream that was since deleted and recreated is never applied to the new one.
  * {@code closed} is in the order the ledger forgets it (oldest first).
  */
-public record LedgerSnapshot(long sequence, String stream, List<StockLevel> stock, List<Open> open, List<Closed> closed) {
+public record LedgerSnapshot(long sequence, String stream, List<StockLevel> stock, List<Open> open, List<Closed> closed)
+    implements SnapshotStore.Snapshot<LedgerSnapshot> {
   public LedgerSnapshot {
     stock = List.copyOf(stock);
     open = List.copyOf(open);
