@@ -2,6 +2,7 @@ package io.orderflow.audit;
 
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
 import io.orderflow.audit.domain.AuditBlock;
 import io.orderflow.audit.domain.ChainSnapshot;
 import io.orderflow.audit.domain.ChainSnapshotCodec;
@@ -35,8 +36,8 @@ public final class AuditSnapshots {
   }
 
   /** One message read: the block stored at the snapshot's sequence must carry its head. */
-  private static String headMismatch(ChainSnapshot s, Connection nc) throws IOException, JetStreamApiException {
-    AuditBlock block = BlockCodec.decode(nc.jetStreamManagement().getMessage(Topology.AUDIT, s.sequence()).getData());
+  private static String headMismatch(ChainSnapshot s, JetStreamManagement jsm) throws IOException, JetStreamApiException {
+    AuditBlock block = BlockCodec.decode(jsm.getMessage(Topology.AUDIT, s.sequence()).getData());
     return block.hash().equals(s.head()) && block.nextIndex() == s.nextIndex() ? null : "the block at its sequence has another head";
   }
 }

@@ -22,7 +22,7 @@ public final class LedgerSnapshots {
   static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(60);
 
   static final SnapshotStore.Kind<LedgerSnapshot> KIND = new SnapshotStore.Kind<>("ledger", Topology.INVENTORY,
-      Topology.INVENTORY_SNAPSHOTS.name(), OBJECT, SnapshotCodec::encode, SnapshotCodec::decode, (snapshot, nc) -> null);
+      Topology.INVENTORY_SNAPSHOTS.name(), OBJECT, SnapshotCodec::encode, SnapshotCodec::decode, (snapshot, jsm) -> null);
 
   private LedgerSnapshots() {}
 

@@ -2,6 +2,7 @@ package io.orderflow.runtime.snapshot;
 
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
 import io.nats.client.ObjectStore;
 import io.nats.client.api.ObjectInfo;
 import io.nats.client.api.StreamInfo;
@@ -11,6 +12,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,12 +44,7 @@ public final class SnapshotStore<S extends SnapshotStore.Snapshot<S>> {
   /** Why a snapshot that fits the stream's incarnation and end still must not be used, or null when it may. */
   @FunctionalInterface
   public interface Fit<S> {
-    String mismatch(S snapshot, Connection nc) throws IOException, JetStreamApiException;
-  }
-
-  @FunctionalInterface
-  public interface Encoder<S> {
-    byte[] encode(S snapshot);
+    String mismatch(S snapshot, JetStreamManagement jsm) throws IOException, JetStreamApiException;
   }
 
   @FunctionalInterface
@@ -59,7 +56,7 @@ public final class SnapshotStore<S extends SnapshotStore.Snapshot<S>> {
    * What is snapshotted and where: {@code name} for the logs ("ledger"), the stream it is folded from, the
    * object store and the object's name in it, the codec, and any check beyond incarnation and end.
    */
-  public record Kind<S>(String name, String stream, String objectStore, String object, Encoder<S> encoder, Decoder<S> decoder,
+  public record Kind<S>(String name, String stream, String objectStore, String object, Function<S, byte[]> encoder, Decoder<S> decoder,
                         Fit<S> fit) {}
 
   private final JetStreamBridge bridge;
@@ -99,7 +96,7 @@ public final class SnapshotStore<S extends SnapshotStore.Snapshot<S>> {
         long last = info.getStreamState().getLastSequence();
         String mismatch = !s.stream().equals(streamIdentity)
             ? "of another " + kind.stream() + " stream, created " + s.stream() + ", this one " + streamIdentity
-            : s.sequence() > last ? "past the stream's end at " + last : kind.fit().mismatch(s, bridge.connection());
+            : s.sequence() > last ? "past the stream's end at " + last : kind.fit().mismatch(s, bridge.management());
         if (mismatch != null) {
           LOG.warn("{} snapshot at sequence {} not usable ({}): folding the {} stream from its start", kind.name(), s.sequence(),
               mismatch, kind.stream());
@@ -150,7 +147,7 @@ public final class SnapshotStore<S extends SnapshotStore.Snapshot<S>> {
   }
 
   private static <S> int put(Connection nc, Kind<S> kind, S s) throws IOException, JetStreamApiException {
-    byte[] data = kind.encoder().encode(s);
+    byte[] data = kind.encoder().apply(s);
     try {
       nc.objectStore(kind.objectStore()).put(kind.object(), data);
     } catch (java.security.NoSuchAlgorithmException e) {
