@@ -8,7 +8,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -16,18 +15,19 @@ import java.util.concurrent.Future;
 /**
  * Sets price and stock of every catalog item with {@code PUT /inventory/{sku}} before the load starts.
  * A set, not an add: every run starts from the same stock. Outside Gatling's statistics, so the report
- * and its assertions measure the order API alone.
+ * and its assertions measure the order API alone. Needs an admin's token.
  */
 final class CatalogStocker {
   private static final int IN_FLIGHT = 8;
   private static final Duration TIMEOUT = Duration.ofSeconds(15);
 
   private final String inventoryUrl;
-  private final Optional<String> token;
+  private final String authorization;
 
-  CatalogStocker(String inventoryUrl, Optional<String> token) {
+  /** {@code authorization}: {@code Bearer <admin token>}. */
+  CatalogStocker(String inventoryUrl, String authorization) {
     this.inventoryUrl = inventoryUrl;
-    this.token = token;
+    this.authorization = authorization;
   }
 
   /** Stocks every item, {@value #IN_FLIGHT} at a time; the first failure ends the run before any load. */
@@ -56,8 +56,8 @@ final class CatalogStocker {
     var request = HttpRequest.newBuilder(URI.create(inventoryUrl + "/inventory/" + item.sku()))
         .timeout(TIMEOUT)
         .header("Content-Type", "application/json")
+        .header("Authorization", authorization)
         .PUT(HttpRequest.BodyPublishers.ofString(body));
-    token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
     HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200) {
       throw new IOException("PUT /inventory/" + item.sku() + " answered " + response.statusCode() + ": " + response.body());

@@ -2,6 +2,7 @@ package io.orderflow.loadtests;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
@@ -12,6 +13,10 @@ import java.util.function.UnaryOperator;
  * @param rate orders per second in the constant phase (the ramp climbs to it from one per second)
  * @param durationSeconds length of the constant phase; the run lasts {@code rampSeconds + durationSeconds}
  * @param p99Ms the assertion on the 99th percentile of every request's response time
+ * @param devKeyDir the folder of the development key the services trust ({@code jwt-dev-key.pem}, a local run's):
+ *     customer tokens, and an admin token, are signed with it ({@link Credentials})
+ * @param token a customer token for a deployment whose key is not at hand: its subject places every order
+ * @param adminToken an admin token for stocking the catalog; without it and without {@code devKeyDir}, no stocking
  * @param pollPercent share of sessions that poll {@code GET /orders/{id}} until the order has ended
  */
 record LoadSettings(
@@ -21,7 +26,9 @@ record LoadSettings(
     int rampSeconds,
     int durationSeconds,
     int skus,
+    Optional<Path> devKeyDir,
     Optional<String> token,
+    Optional<String> adminToken,
     int p99Ms,
     double maxErrorPercent,
     double pollPercent,
@@ -37,6 +44,13 @@ record LoadSettings(
   static LoadSettings from(UnaryOperator<String> property) {
     var p = new Reader(property);
     String baseUrl = p.url("baseUrl", DEFAULT_BASE_URL);
+    Optional<Path> devKeyDir = p.optional("devKeyDir").map(Path::of);
+    Optional<String> token = p.optional("token");
+    // Every request needs a token: without one of these the run could send nothing but 401s.
+    if (devKeyDir.isEmpty() && token.isEmpty()) {
+      throw new IllegalArgumentException("no credentials: give -DdevKeyDir=DIR (the folder of the development key the services "
+          + "trust, e.g. a local run's .data/jwt) or -Dtoken=JWT (a customer token; -DadminToken=JWT as well to stock the catalog)");
+    }
     return new LoadSettings(
         baseUrl,
         p.url("inventoryUrl", baseUrl),
@@ -44,7 +58,9 @@ record LoadSettings(
         p.integer("rampSeconds", 10, 0),
         p.integer("durationSeconds", 60, 1),
         p.integer("skus", 1000, Catalog.MAX_LINES),
-        Optional.ofNullable(property.apply("token")).map(String::strip).filter(t -> !t.isEmpty()),
+        devKeyDir,
+        token,
+        p.optional("adminToken"),
         p.integer("p99Ms", 250, 1),
         p.percent("maxErrorPercent", 1),
         p.percent("pollPercent", 20),
@@ -101,6 +117,11 @@ record LoadSettings(
         // reported below
       }
       throw invalid(name, value, "a number");
+    }
+
+    /** A value as given (stripped), empty when unset or blank. */
+    Optional<String> optional(String name) {
+      return Optional.ofNullable(raw(name));
     }
 
     private String raw(String name) {

@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * The order API under an open load: arrivals ramp up to {@code rate} orders per second, then hold it.
  * Each session places one order (90 % paid, 5 % declined, 5 % out of stock) with its own
  * Idempotency-Key; {@code pollPercent} of them then read {@code GET /orders/{id}} until the order has
- * ended, and check it ended as its kind must. Settings: {@link LoadSettings}.
+ * ended, and check it ended as its kind must. Every request carries the bearer token of the order's customer
+ * ({@link Credentials}). Settings: {@link LoadSettings}.
  */
 public class OrderApiSimulation extends Simulation {
   private static final Logger log = LoggerFactory.getLogger(OrderApiSimulation.class);
@@ -43,6 +44,7 @@ public class OrderApiSimulation extends Simulation {
 
   private final LoadSettings settings = LoadSettings.fromSystemProperties();
   private final Catalog catalog = new Catalog(settings.skus());
+  private final Credentials credentials = Credentials.from(settings);
 
   {
     var orders = scenario("orders").randomSwitch().on(
@@ -59,7 +61,11 @@ public class OrderApiSimulation extends Simulation {
     log.info("orderflow load: {} orders/s after a {} s ramp, for {} s, against {}; stocking {} SKUs at {}",
         settings.rate(), settings.rampSeconds(), settings.durationSeconds(), settings.baseUrl(),
         settings.skus() + 1, settings.inventoryUrl());
-    new CatalogStocker(settings.inventoryUrl(), settings.token()).stock(catalog.items());
+    log.info("orderflow load: credentials: {}", credentials.describe());
+    credentials.admin().ifPresentOrElse(
+        admin -> new CatalogStocker(settings.inventoryUrl(), admin).stock(catalog.items()),
+        () -> log.warn("orderflow load: NOT stocking the catalog: PUT /inventory needs an admin token (-DadminToken, or -DdevKeyDir "
+            + "to sign one); the {} LT-* SKUs must already be stocked, or every order ends OUT_OF_STOCK", settings.skus() + 1));
   }
 
   private HttpProtocolBuilder protocol() {
@@ -69,9 +75,10 @@ public class OrderApiSimulation extends Simulation {
         // Clients of an order API are a few backends with connection pools, not a browser per order.
         .shareConnections()
         .disableCaching()
-        // Gatling's default warm-up request goes to gatling.io; this one stays on the system under test.
+        // Gatling's default warm-up request goes to gatling.io; this one stays on the system under test (it
+        // carries no token, so it is answered 401: enough to open a connection, and not counted).
         .warmUp(settings.inventoryUrl() + "/inventory/" + Catalog.SOLD_OUT_SKU);
-    return settings.token().map(token -> protocol.authorizationHeader("Bearer " + token)).orElse(protocol);
+    return protocol;
   }
 
   private List<OpenInjectionStep> arrivals() {
@@ -86,6 +93,7 @@ public class OrderApiSimulation extends Simulation {
   private ChainBuilder order(OrderFlow flow) {
     return exec(session -> newOrder(session, flow))
         .exec(http("POST /orders " + flow.label).post("/orders")
+            .header("Authorization", "#{authorization}")
             .header("Idempotency-Key", "#{idempotencyKey}")
             .body(StringBody("#{orderBody}"))
             .check(status().is(202), header("Location").exists(), jsonPath("$.status").is(OrderFlow.PENDING),
@@ -96,9 +104,11 @@ public class OrderApiSimulation extends Simulation {
 
   private Session newOrder(Session session, OrderFlow flow) {
     var random = ThreadLocalRandom.current();
-    String customerId = "lt-c-" + random.nextInt(CUSTOMERS);
+    String customerId = credentials.customerId("lt-c-" + random.nextInt(CUSTOMERS));
     return session.setAll(Map.of(
         "idempotencyKey", "lt-" + UUID.randomUUID(),
+        // The customer's own token, for placing the order and reading it back.
+        "authorization", credentials.customer(customerId),
         "orderBody", flow.requestBody(customerId, flow.lines(catalog, random)),
         "expectedOutcome", flow.expectedOutcome,
         "outcome", OrderFlow.PENDING,
@@ -110,9 +120,10 @@ public class OrderApiSimulation extends Simulation {
     int timeout = settings.pollTimeoutSeconds();
     return asLongAsDuring(OrderApiSimulation::pending, Duration.ofSeconds(timeout)).on(
             pause(POLL_INTERVAL)
-                .exec(http("GET /orders/{id}").get("/orders/#{orderId}").check(status().is(200), outcome(true))))
+                .exec(http("GET /orders/{id}").get("/orders/#{orderId}").header("Authorization", "#{authorization}")
+                    .check(status().is(200), outcome(true))))
         .doIf(OrderApiSimulation::pending).then(
-            exec(http("GET /orders/{id} after " + timeout + " s").get("/orders/#{orderId}")
+            exec(http("GET /orders/{id} after " + timeout + " s").get("/orders/#{orderId}").header("Authorization", "#{authorization}")
                 .check(status().is(200), outcome(false))));
   }
 

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one fat jar's entry point: {@code provision}, {@code services <all|name,name>}, {@code psp-sim},
- * {@code smtp-sink}. Configuration comes from {@code config/orderflow.properties} and ORDERFLOW_* variables.
+ * {@code smtp-sink}, {@code token}, {@code chaos}, {@code bench}. Configuration comes from {@code config/orderflow.properties} and ORDERFLOW_* variables.
  */
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -37,7 +37,7 @@ public final class Main {
       System.exit(2);
       return;
     }
-    nameProcess(args[0].equals("services") ? (args.length > 1 && !args[1].equals("all") ? args[1] : "orderflow") : args[0]);
+    if (!args[0].equals("token")) nameProcess(args[0].equals("services") ? (args.length > 1 && !args[1].equals("all") ? args[1] : "orderflow") : args[0]);
     switch (args[0]) {
       case "provision" -> {
         Throwable failure = null;
@@ -60,6 +60,11 @@ public final class Main {
       case "smtp-sink" -> SmtpSink.run(settings.port("smtp.port", 2525), Path.of(settings.string("mail.dir", ".data/mail")));
       case "chaos" -> {
         int rc = io.orderflow.chaos.Chaos.run(java.util.Arrays.copyOfRange(args, 1, args.length));
+        flushLogs();
+        System.exit(rc);
+      }
+      case "token" -> {
+        int rc = TokenCommand.run(settings, java.util.Arrays.copyOfRange(args, 1, args.length));
         flushLogs();
         System.exit(rc);
       }
@@ -106,7 +111,7 @@ public final class Main {
 
   private static void pspSim(Settings settings) throws Exception {
     Vertx vertx = Vertx.vertx();
-    var psp = new PspSimVerticle(settings.port("psp.port", 8090));
+    var psp = new PspSimVerticle(settings.string("psp.host", ServiceHost.ANY_HOST), settings.port("psp.port", 8090));
     vertx.deployVerticle(psp).await(30, TimeUnit.SECONDS);
     LOG.info("psp-sim listening on :{}", psp.actualPort());
     awaitShutdown(() -> vertx.close().await(10, TimeUnit.SECONDS));
@@ -153,7 +158,7 @@ public final class Main {
   }
 
   private static void usage() {
-    System.err.println("usage: orderflow.jar provision | services <all|orders,inventory,payments,notifications,audit> | psp-sim | smtp-sink | chaos [--short] [SCENARIO...] | bench [--rate R] [--duration S] [--warmup S] [--find-max] [--split]");
+    System.err.println("usage: orderflow.jar provision | services <all|orders,inventory,payments,notifications,audit> | psp-sim | smtp-sink | token --customer ID|--admin|--auditor [--ttl 12h] | chaos [--short] [SCENARIO...] | bench [--rate R] [--duration S] [--warmup S] [--find-max] [--split]");
     System.exit(2);
   }
 }

@@ -32,9 +32,8 @@ class BadTokenTest {
       List<Future<HttpResponse<Buffer>>> bad = new ArrayList<>();
       List<Future<HttpResponse<Buffer>>> good = new ArrayList<>();
       for (int i = 0; i < 30; i++) {
-        bad.add(p.http.post(api, "127.0.0.1", "/orders")
-            .sendJsonObject(Orders.order("c-bad-" + i, "tok_" + i + "_not_a_card", "SKU-BT", 1)));
-        if (i % 6 == 0) good.add(p.http.post(api, "127.0.0.1", "/orders").sendJsonObject(Orders.order("c-good-" + i, "tok_visa", "SKU-BT", 1)));
+        bad.add(p.place(api, Orders.order("c-bad-" + i, "tok_" + i + "_not_a_card", "SKU-BT", 1), null));
+        if (i % 6 == 0) good.add(p.place(api, Orders.order("c-good-" + i, "tok_visa", "SKU-BT", 1), null));
       }
       List<String> badIds = ids(bad);
       List<String> goodIds = ids(good);

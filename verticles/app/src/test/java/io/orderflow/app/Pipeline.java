@@ -8,6 +8,8 @@ import io.orderflow.runtime.messaging.Provisioner;
 import io.orderflow.runtime.ServiceHost;
 import io.orderflow.runtime.Settings;
 import io.orderflow.runtime.messaging.Topology;
+import io.orderflow.runtime.security.DevKeys;
+import io.orderflow.runtime.security.TokenIssuer;
 import io.orderflow.runtime.telemetry.Telemetry;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -39,6 +41,10 @@ final class Pipeline implements AutoCloseable {
   private final List<Vertx> hostVertx = new ArrayList<>();
   private final List<ServiceHost> hosts = new ArrayList<>();
   private final Map<String, String> settings = new HashMap<>();
+  /** Signs with the development key the hosts trust (a folder of this pipeline's own). */
+  final TokenIssuer tokens;
+  private final Map<String, String> customerTokens = new java.util.concurrent.ConcurrentHashMap<>();
+  final String adminToken;
 
   Pipeline() throws Exception {
     nats = NatsServer.start();
@@ -48,6 +54,10 @@ final class Pipeline implements AutoCloseable {
     settings.put("ORDERFLOW_CONSUMER_BACKOFF", "50ms");
     settings.put("ORDERFLOW_CONSUMER_MAX_BACKOFF", "1s");
     settings.put("ORDERFLOW_AUDIT_CHECKPOINT_EVERY", "500");
+    Path keyDir = Files.createTempDirectory("orderflow-jwt-");
+    settings.put("ORDERFLOW_AUTH_JWT_DEV_KEY_DIR", keyDir.toString());
+    tokens = TokenIssuer.of(clientVertx, DevKeys.ensure(keyDir));
+    adminToken = tokens.admin("test-admin", java.time.Duration.ofHours(1));
     Provisioner.from(Settings.of(settings)).provision(nc);
     var psp = new PspSimVerticle(0);
     clientVertx.deployVerticle(psp).await(20, TimeUnit.SECONDS);
@@ -64,6 +74,10 @@ final class Pipeline implements AutoCloseable {
   Pipeline with(String key, String value) {
     settings.put(key, value);
     return this;
+  }
+
+  String settingsValue(String key) {
+    return settings.get(key);
   }
 
   int pspPort() {
@@ -92,9 +106,37 @@ final class Pipeline implements AutoCloseable {
     hostVertx.remove(i);
   }
 
+  /** An order placed directly with the client, as its customer. */
+  io.vertx.core.Future<HttpResponse<Buffer>> place(int port, JsonObject order, String idempotencyKey) {
+    var req = http.post(port, "127.0.0.1", "/orders").putHeader("Authorization", "Bearer " + customerToken(order.getString("customerId")));
+    if (idempotencyKey != null) req.putHeader("Idempotency-Key", idempotencyKey);
+    return req.sendJsonObject(order);
+  }
+
+  /** A read directly with the client, as an admin. */
+  io.vertx.core.Future<HttpResponse<Buffer>> read(int port, String path) {
+    return http.get(port, "127.0.0.1", path).putHeader("Authorization", "Bearer " + adminToken).send();
+  }
+
+  /** A customer's token (cached per id). */
+  String customerToken(String customerId) {
+    return customerTokens.computeIfAbsent(customerId, id -> tokens.customer(id, java.time.Duration.ofHours(1)));
+  }
+
+  /**
+   * A request as the party allowed to make it, unless {@code headers} names an Authorization itself: an order
+   * placed with its customer's token, anything else with an admin's.
+   */
   HttpResponse<Buffer> call(HttpMethod method, int port, String path, JsonObject body, Map<String, String> headers) {
     var req = http.request(method, port, "127.0.0.1", path);
-    headers.forEach(req::putHeader);
+    if (!headers.containsKey("Authorization")) {
+      boolean placing = method == HttpMethod.POST && path.startsWith("/orders") && body != null && body.getValue("customerId") instanceof String;
+      req.putHeader("Authorization", "Bearer " + (placing ? customerToken(body.getString("customerId")) : adminToken));
+    }
+    // An empty Authorization stands for none at all: an anonymous request.
+    headers.forEach((k, v) -> {
+      if (!(k.equals("Authorization") && v.isEmpty())) req.putHeader(k, v);
+    });
     var f = body == null ? req.send() : req.sendJsonObject(body);
     try {
       return f.await(30, TimeUnit.SECONDS);

@@ -207,9 +207,7 @@ class PipelineEndToEndTest {
   }
 
   private Future<HttpResponse<Buffer>> send(Sent s) {
-    var req = p.http.post(api, "127.0.0.1", "/orders");
-    if (s.key() != null) req.putHeader("Idempotency-Key", s.key());
-    return req.sendJsonObject(s.body());
+    return p.place(api, s.body(), s.key());
   }
 
   private Map<String, JsonObject> awaitTerminal(Set<String> ids) {
@@ -217,7 +215,7 @@ class PipelineEndToEndTest {
     await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> {
       List<String> open = ids.stream().filter(id -> !finals.containsKey(id)).toList();
       List<Future<HttpResponse<Buffer>>> reads = new ArrayList<>();
-      for (String id : open) reads.add(p.http.get(api, "127.0.0.1", "/orders/" + id).send());
+      for (String id : open) reads.add(p.read(api, "/orders/" + id));
       Future.join(reads).await(30, TimeUnit.SECONDS);
       for (int i = 0; i < open.size(); i++) {
         JsonObject v = reads.get(i).result().bodyAsJsonObject();

@@ -8,6 +8,9 @@ import io.orderflow.runtime.messaging.Topology;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.orderflow.runtime.http.ApiContract;
+import io.orderflow.runtime.security.ApiAuth;
+import io.orderflow.runtime.security.Role;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
@@ -28,9 +31,10 @@ final class AuditRoutes {
     this.verifier = new ChainVerifier(bridge);
   }
 
-  void mount(Router router) {
-    router.get("/audit/orders/:id").handler(this::order);
-    router.get("/audit/verify").handler(this::verify);
+  void mount(Router router, ApiAuth auth, ApiContract contract) {
+    router.route("/audit/*").handler(auth.require(Role.ADMIN, Role.AUDITOR));
+    router.get("/audit/orders/:id").handler(contract.validate("getAuditEntries")).handler(this::order);
+    router.get("/audit/verify").handler(contract.validate("verifyAudit")).handler(this::verify);
   }
 
   private void order(RoutingContext ctx) {

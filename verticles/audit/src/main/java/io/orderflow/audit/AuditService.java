@@ -32,7 +32,7 @@ public final class AuditService implements OrderflowService {
         ctx.settings().duration("audit.snapshot-interval", AuditSnapshots.DEFAULT_INTERVAL));
     ctx.readiness().add("audit:log", () -> log.caughtUp()
         ? Future.succeededFuture() : Future.failedFuture("still folding the AUDIT stream"));
-    new AuditRoutes(log, ctx.bridge()).mount(ctx.publicRouter());
+    new AuditRoutes(log, ctx.bridge()).mount(ctx.publicRouter(), ctx.auth(), ctx.contract());
     return ctx.vertx().deployVerticle(log)
         .compose(id -> ctx.consumeOnceCaughtUp(log::caughtUp, SOURCES, new AuditHandler(log)));
   }

@@ -29,6 +29,8 @@ public final class Bench {
   static final int SKUS = 1000;
   static final int OUT_OF_STOCK_SKUS = 20;
   static final int HOT_SKUS = 5;
+  /** Customers the orders spread over; each one's token is signed before the load ({@link BenchSystem}). */
+  static final int CUSTOMERS = 1000;
 
   /**
    * @param rateGiven whether {@code --rate} was on the command line (the outage and history modes derive their
@@ -355,7 +357,17 @@ public final class Bench {
     }
     if (kind < 5) items.put(sku(SKUS - OUT_OF_STOCK_SKUS + r.nextInt(OUT_OF_STOCK_SKUS)), 1);
     String token = kind >= 5 && kind < 10 ? Run.DECLINED : Run.VISA;
-    return new LoadGenerator.OrderSpec("c-" + (n % 1000), items, token);
+    return new LoadGenerator.OrderSpec(customer(n % CUSTOMERS), items, token);
+  }
+
+  /** Customer {@code i} of {@link #CUSTOMERS}. */
+  static String customer(int i) {
+    return "c-" + i;
+  }
+
+  /** Every customer an order of the bench's mix can name. */
+  static List<String> customers() {
+    return java.util.stream.IntStream.range(0, CUSTOMERS).mapToObj(Bench::customer).toList();
   }
 
   /** SKU {@code i} of the catalog; the last {@link #OUT_OF_STOCK_SKUS} have no stock. */

@@ -33,7 +33,8 @@ import java.util.function.IntFunction;
  *
  * <p>A 503, 429, 408, 409 or a connection error is retried with the same Idempotency-Key (the order keeps its
  * scheduled start), at most 20 times with backoff; any other answer is final. Vert.x's HTTP client on one event loop keeps the generator's own CPU
- * small, since it shares the two cores with what it measures.
+ * small, since it shares the two cores with what it measures. Each order carries its customer's bearer token,
+ * signed once per customer before the load starts: a send adds a header, not a signature.
  */
 final class BenchLoad implements AutoCloseable {
   /** One order as the bench follows it; times are {@link System#nanoTime()}. */
@@ -69,10 +70,12 @@ final class BenchLoad implements AutoCloseable {
   private final AtomicLong sequence = new AtomicLong();
   private final String keyPrefix;
   private final IntFunction<LoadGenerator.OrderSpec> orders;
+  private final Tokens tokens;
 
-  BenchLoad(Connection nc, String api, String keyPrefix, IntFunction<LoadGenerator.OrderSpec> orders) {
+  BenchLoad(Connection nc, String api, Tokens tokens, String keyPrefix, IntFunction<LoadGenerator.OrderSpec> orders) {
     this.nc = nc;
     this.api = api;
+    this.tokens = tokens;
     this.keyPrefix = keyPrefix;
     this.orders = orders;
     this.vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
@@ -116,20 +119,23 @@ final class BenchLoad implements AutoCloseable {
     byId.put(o.expectedId(), tracked);
     all.add(tracked);
     String body = o.body();
-    vertx.runOnContext(v -> attempt(tracked, body, 0));
+    // Looked up, not signed: the customers' tokens were made before the load (BenchSystem), so a send costs no signature.
+    String authorization = tokens.customer(o.spec.customerId());
+    vertx.runOnContext(v -> attempt(tracked, body, authorization, 0));
   }
 
-  private void attempt(Order t, String body, int attempt) {
+  private void attempt(Order t, String body, String authorization, int attempt) {
     t.order.attempts.incrementAndGet();
     RequestOptions req = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(api + "/orders")
-        .putHeader("Content-Type", "application/json").putHeader("Idempotency-Key", t.order.key).setTimeout(10_000);
+        .putHeader("Content-Type", "application/json").putHeader("Idempotency-Key", t.order.key)
+        .putHeader("Authorization", authorization).setTimeout(10_000);
     client.request(req).compose(r -> r.send(Buffer.buffer(body)).compose(resp -> resp.body().map(b -> {
-      answered(t, resp.statusCode(), b, body, attempt);
+      answered(t, resp.statusCode(), b, body, authorization, attempt);
       return null;
-    }))).onFailure(err -> retry(t, body, attempt, "no answer: " + err));
+    }))).onFailure(err -> retry(t, body, authorization, attempt, "no answer: " + err));
   }
 
-  private void answered(Order t, int status, Buffer answer, String body, int attempt) {
+  private void answered(Order t, int status, Buffer answer, String body, String authorization, int attempt) {
     t.status = status;
     if (status == 202 || status == 200) {
       t.answeredNanos = System.nanoTime();
@@ -140,20 +146,20 @@ final class BenchLoad implements AutoCloseable {
     // Not an answer about the order: the broker is out (503), the client is told to slow down (429, 408), or
     // a twin with the same key is still in flight (409). Asked again with the same key, like a real client.
     if (status == 503 || status == 429 || status == 408 || status == 409) {
-      retry(t, body, attempt, status + " " + Http.abbreviate(answer.toString()));
+      retry(t, body, authorization, attempt, status + " " + Http.abbreviate(answer.toString()));
       return;
     }
     t.order.rejected = status + " " + Http.abbreviate(answer.toString());
   }
 
-  private void retry(Order t, String body, int attempt, String why) {
+  private void retry(Order t, String body, String authorization, int attempt, String why) {
     t.order.failures++;
     if (attempt >= 20) {
       t.order.gaveUp = true;
       t.order.rejected = "gave up after " + attempt + " attempts: " + why;
       return;
     }
-    vertx.setTimer(Math.min(2000, 50L << Math.min(attempt, 5)), id -> attempt(t, body, attempt + 1));
+    vertx.setTimer(Math.min(2000, 50L << Math.min(attempt, 5)), id -> attempt(t, body, authorization, attempt + 1));
   }
 
   private static JsonObject view(byte[] data, LoadGenerator.OrderSpec spec) {

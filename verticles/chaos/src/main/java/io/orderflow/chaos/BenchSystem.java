@@ -57,8 +57,10 @@ final class BenchSystem implements AutoCloseable {
       Deployment.Spec spec = Deployment.Spec.standard().natsSync(sync);
       run.deploy(split ? spec : spec.allInOne());
       stock(run);
+      // Every customer's token signed now: signing (an ES256 signature each) must not land in a measured step.
+      run.tokens.prepare(Bench.customers());
       Connection nc = Bench.connect(run.d.nats.urls(), "orderflow-bench");
-      BenchLoad load = new BenchLoad(nc, run.d.api("orders"), "bench-" + Long.toString(System.currentTimeMillis(), 36), Bench::order);
+      BenchLoad load = new BenchLoad(nc, run.d.api("orders"), run.tokens, "bench-" + Long.toString(System.currentTimeMillis(), 36), Bench::order);
       run.otherOrders = () -> load.all.stream().map(o -> o.order).toList();
       run.stockMayRunOut = true;
       BarePipeline bare = BarePipeline.connect(run.d.nats.urls()).start();
@@ -88,13 +90,13 @@ final class BenchSystem implements AutoCloseable {
 
   String settings() {
     return "system: services " + (split ? "one JVM per service" : "in one JVM (services all)") + " " + run.launch.serviceJvmOptions()
-        + "; nats-server " + natsVersion + ", sync_interval " + sync + ", R1, file storage; audit on; API authentication: none; "
+        + "; nats-server " + natsVersion + ", sync_interval " + sync + ", R1, file storage; audit on; API authentication: ES256 bearer tokens (one per customer); "
         + Bench.SKUS + " SKUs (" + Bench.OUT_OF_STOCK_SKUS + " without stock, " + Bench.HOT_SKUS + " hot)";
   }
 
   JsonObject settingsJson() {
     return new JsonObject().put("services", split ? "split" : "one-jvm").put("jvm", String.join(" ", run.launch.serviceJvmOptions()))
-        .put("nats_server", natsVersion).put("sync_interval", sync).put("replicas", 1).put("audit", true).put("auth", "none")
+        .put("nats_server", natsVersion).put("sync_interval", sync).put("replicas", 1).put("audit", true).put("auth", "jwt-es256")
         .put("cores", Runtime.getRuntime().availableProcessors());
   }
 

@@ -1,6 +1,7 @@
 package io.orderflow.chaos;
 
 import io.orderflow.runtime.LoopbackPorts;
+import io.orderflow.runtime.security.DevKeys;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,7 +13,8 @@ import java.util.Map;
 
 /**
  * The {@code --split} topology from real processes: nats-server (one node or a three-node cluster),
- * {@code provision}, psp-sim, the SMTP sink and one process per service instance, each on free ports.
+ * {@code provision}, psp-sim, the SMTP sink and one process per service instance, each on free ports. The
+ * services trust a development key of the run's own ({@link #devKeys}), with which the harness signs its tokens.
  */
 final class Deployment {
   static final List<String> SERVICES = List.of("orders", "inventory", "payments", "notifications", "audit");
@@ -99,16 +101,19 @@ final class Deployment {
   final NatsNodes nats;
   final String pspUrl;
   final Path mailDir;
+  /** The key pair every service process verifies bearer tokens with; {@link Tokens} signs with it. */
+  final DevKeys devKeys;
   final List<Instance> instances = new ArrayList<>();
   private final Map<String, String> serviceEnv = new LinkedHashMap<>();
 
-  private Deployment(Supervisor sup, Launch launch, Http http, NatsNodes nats, String pspUrl, Path mailDir) {
+  private Deployment(Supervisor sup, Launch launch, Http http, NatsNodes nats, String pspUrl, Path mailDir, DevKeys devKeys) {
     this.sup = sup;
     this.launch = launch;
     this.http = http;
     this.nats = nats;
     this.pspUrl = pspUrl;
     this.mailDir = mailDir;
+    this.devKeys = devKeys;
   }
 
   /** Work on the provisioned broker before any service starts (the bench's history loader). */
@@ -126,8 +131,13 @@ final class Deployment {
   static Deployment start(Supervisor sup, Launch launch, Http http, Spec spec, Map<String, String> timingEnv, BeforeServices before)
       throws Exception {
     NatsNodes nats = NatsNodes.start(sup, launch.natsServer(), spec.natsNodes(), spec.natsSync(), http);
+    // A key of this run's own, made before any service starts: the services refuse to start without one, and
+    // a key shared with ./orderflow run (.data/jwt) would let that system's tokens into this one.
+    Path keyDir = sup.dir.resolve("jwt").toAbsolutePath();
+    DevKeys keys = DevKeys.ensure(keyDir);
     Map<String, String> common = new LinkedHashMap<>();
     common.put("NATS_URL", nats.urls());
+    common.put("ORDERFLOW_AUTH_JWT_DEV_KEY_DIR", keyDir.toString());
     common.put("ORDERFLOW_NATS_REPLICAS", spec.natsNodes() >= 3 ? "3" : "1");
     common.putAll(timingEnv);
     common.putAll(spec.env());
@@ -150,7 +160,7 @@ final class Deployment {
         Map.of("ORDERFLOW_SMTP_PORT", String.valueOf(smtpPort), "ORDERFLOW_MAIL_DIR", mail.toString()));
     smtp.start();
 
-    Deployment d = new Deployment(sup, launch, http, nats, "http://127.0.0.1:" + pspPort, mail);
+    Deployment d = new Deployment(sup, launch, http, nats, "http://127.0.0.1:" + pspPort, mail, keys);
     d.serviceEnv.putAll(common);
     d.serviceEnv.put("ORDERFLOW_PSP_URL", d.pspUrl);
     d.serviceEnv.put("ORDERFLOW_SMTP_HOST", "127.0.0.1");

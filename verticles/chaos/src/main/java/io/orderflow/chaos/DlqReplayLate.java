@@ -32,7 +32,8 @@ import java.util.stream.Collectors;
  *       orders flowing meanwhile: their stock stays reserved until the replay.</li>
  * </ul>
  * Once everything ended and the system is quiet, long after, an operator removes the corrupt payment records
- * (the configuration is long restored) and replays every dead letter through the DLQ admin API of the management ports (each process in turn).
+ * (the configuration is long restored) and replays every dead letter through the DLQ admin API of the management ports (each process in turn,
+ * with an admin token).
  * Valid events must then be handled (and change nothing for ended orders); poison fails again and returns to
  * the DLQ once, from the replay consumer.
  */
@@ -148,7 +149,7 @@ final class DlqReplayLate {
     int k = 0;
     for (long seq : listed == null ? List.<Long>of() : List.copyOf(listed.keySet())) {
       Deployment.Instance via = ports.get(k++ % ports.size());
-      Http.Response resp = r.http.send("POST", via.mgmt() + "/admin/dlq/" + seq + "/replay", null);
+      Http.Response resp = r.http.send("POST", via.mgmt() + "/admin/dlq/" + seq + "/replay", null, r.tokens.admin());
       if (resp.status() == 202) replayed++;
       else refused.add("#" + seq + " via " + via.label() + ": " + resp.status() + " " + Http.abbreviate(resp.body()));
     }
@@ -189,7 +190,7 @@ final class DlqReplayLate {
     long before = Long.MAX_VALUE;
     while (true) {
       String url = in.mgmt() + "/admin/dlq?limit=1000" + (before == Long.MAX_VALUE ? "" : "&before=" + before);
-      Http.Response resp = r.http.send("GET", url, null);
+      Http.Response resp = r.http.send("GET", url, null, r.tokens.admin());
       if (resp.status() != 200) throw new IllegalStateException("GET " + url + " answered " + resp.status() + ": " + Http.abbreviate(resp.body()));
       JsonArray page = new JsonArray(resp.body());
       for (Object o : page) {
@@ -220,7 +221,7 @@ final class DlqReplayLate {
   private static String reserved(Run r) throws Exception {
     Map<String, Long> out = new TreeMap<>();
     for (String sku : r.stockSet.keySet()) {
-      out.put(sku, r.http.getJson(r.d.api("inventory") + "/inventory/" + sku).getLong("reserved"));
+      out.put(sku, r.http.getJson(r.d.api("inventory") + "/inventory/" + sku, r.tokens.admin()).getLong("reserved"));
     }
     return out.toString();
   }

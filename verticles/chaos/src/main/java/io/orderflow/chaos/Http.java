@@ -31,9 +31,15 @@ final class Http {
         .thenApply(r -> new Response(r.statusCode(), r.body()));
   }
 
+  /** Without credentials: probes, metrics, the broker's monitor and psp-sim, which need none. */
   Response send(String method, String url, String body) throws IOException, InterruptedException {
+    return send(method, url, body, null);
+  }
+
+  /** With {@code authorization} (a {@link Tokens} header value) as the Authorization header; null: none. */
+  Response send(String method, String url, String body, String authorization) throws IOException, InterruptedException {
     try {
-      return sendAsync(method, url, body, Map.of(), TIMEOUT).get();
+      return sendAsync(method, url, body, authorization == null ? Map.of() : Map.of("Authorization", authorization), TIMEOUT).get();
     } catch (java.util.concurrent.ExecutionException e) {
       if (e.getCause() instanceof IOException io) throw io;
       throw new IOException(e.getCause());
@@ -53,7 +59,11 @@ final class Http {
   }
 
   JsonObject getJson(String url) throws IOException, InterruptedException {
-    Response r = send("GET", url, null);
+    return getJson(url, null);
+  }
+
+  JsonObject getJson(String url, String authorization) throws IOException, InterruptedException {
+    Response r = send("GET", url, null, authorization);
     if (r.status() != 200) throw new IOException("GET " + url + " answered " + r.status() + ": " + abbreviate(r.body()));
     return r.json();
   }

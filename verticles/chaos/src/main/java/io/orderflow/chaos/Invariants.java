@@ -17,7 +17,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
-/** I1-I5, checked from the outside: the order API, psp-sim's ledger, inventory, audit verification, the DLQ. */
+/**
+ * I1-I5, checked from the outside: the order API, psp-sim's ledger, inventory, audit verification, the DLQ.
+ * Reads of the order API, inventory and audit go with the admin token (an admin may read any customer's order).
+ */
 final class Invariants {
   private static final Set<String> TERMINAL = Set.of("CONFIRMED", "CANCELLED");
   /** Cancellations that are the order's own fate (card, token, stock), never an outage's (I5). */
@@ -28,6 +31,8 @@ final class Invariants {
   /** Last view of each accepted order, by order id. */
   private final Map<String, JsonObject> views = new ConcurrentHashMap<>();
   private final Map<String, LoadGenerator.Order> accepted = new HashMap<>();
+  /** The last refusal (401/403) of an order read: the reason views never become terminal, said when quiet never comes. */
+  private volatile String readRefused;
 
   Invariants(Run run) {
     this.run = run;
@@ -51,7 +56,7 @@ final class Invariants {
         refreshViews();
         long open = accepted.keySet().stream().filter(id -> !terminal(views.get(id))).count();
         if (open > 0) {
-          why[0] = open + " accepted orders not terminal";
+          why[0] = open + " accepted orders not terminal" + (readRefused == null ? "" : " (reading them: " + readRefused + ")");
           return false;
         }
         String busy = run.broker.busyConsumer();
@@ -206,7 +211,7 @@ final class Invariants {
         oversold[0] = 0;
         why.clear();
         for (var e : run.stockSet.entrySet()) {
-          JsonObject s = run.http.getJson(run.d.api("inventory") + "/inventory/" + e.getKey());
+          JsonObject s = run.http.getJson(run.d.api("inventory") + "/inventory/" + e.getKey(), run.tokens.admin());
           long available = s.getLong("available");
           long reserved = s.getLong("reserved");
           long sold = s.getLong("sold");
@@ -247,7 +252,7 @@ final class Invariants {
     String[] last = {""};
     try {
       Wait.until("audit verifies", Duration.ofSeconds(30), Duration.ofMillis(500), () -> {
-        Http.Response r = run.http.send("GET", url, null);
+        Http.Response r = run.http.send("GET", url, null, run.tokens.admin());
         last[0] = r.status() + " " + Http.abbreviate(r.body());
         if (r.status() != 200) return false;
         JsonObject b = r.json();
@@ -303,16 +308,18 @@ final class Invariants {
   private void refreshViews() {
     List<CompletableFuture<Void>> calls = new ArrayList<>();
     List<String> apis = run.d.orderApis();
+    Map<String, String> admin = Map.of("Authorization", run.tokens.admin());
     int i = 0;
     java.util.concurrent.Semaphore limit = new java.util.concurrent.Semaphore(32);
     for (String id : accepted.keySet()) {
       if (terminal(views.get(id))) continue;
       String api = apis.get(i++ % apis.size());
       limit.acquireUninterruptibly();
-      calls.add(run.http.sendAsync("GET", api + "/orders/" + id, null, Map.of(), Duration.ofSeconds(5))
+      calls.add(run.http.sendAsync("GET", api + "/orders/" + id, null, admin, Duration.ofSeconds(5))
           .handle((r, err) -> {
             limit.release();
             if (err == null && r.status() == 200) views.put(id, r.json());
+            if (err == null && (r.status() == 401 || r.status() == 403)) readRefused = r.status() + " " + Http.abbreviate(r.body());
             return null;
           }));
     }

@@ -17,11 +17,12 @@ import java.util.function.Supplier;
 
 /**
  * Open-loop order load: a new order every 1/rate seconds whatever the system does, each with its own
- * Idempotency-Key. A 503, a connection error or a timeout is retried with the same key (backoff, for a
- * bounded time), so at the end every order is known exactly: accepted (with its id) or rejected.
+ * Idempotency-Key, sent with its customer's bearer token. A 503, a connection error or a timeout is retried
+ * with the same key (backoff, for a bounded time), so at the end every order is known exactly: accepted (with
+ * its id) or rejected.
  */
 final class LoadGenerator {
-  /** What one order asks for. */
+  /** What one order asks for; {@code token} is its payment token (what psp-sim charges), not a bearer token. */
   record OrderSpec(String customerId, Map<String, Integer> items, String token) {}
 
   /** One order as the client knows it. */
@@ -61,6 +62,7 @@ final class LoadGenerator {
   }
 
   private final Http http;
+  private final Tokens tokens;
   private final Supplier<List<String>> apis;
   private final double rate;
   private final IntFunction<OrderSpec> orders;
@@ -75,9 +77,10 @@ final class LoadGenerator {
   /** Runs once per order before its first request (a scenario preparing the order's world); none by default. */
   private volatile java.util.function.Consumer<Order> beforeFirstAttempt = o -> {};
 
-  LoadGenerator(Http http, Supplier<List<String>> apis, double rate, IntFunction<OrderSpec> orders, int limit,
+  LoadGenerator(Http http, Tokens tokens, Supplier<List<String>> apis, double rate, IntFunction<OrderSpec> orders, int limit,
       String keyPrefix, Duration retryFor) {
     this.http = http;
+    this.tokens = tokens;
     this.apis = apis;
     this.rate = rate;
     this.orders = orders;
@@ -150,7 +153,9 @@ final class LoadGenerator {
     List<String> targets = apis.get();
     String api = targets.get((int) (rr.getAndIncrement() % targets.size()));
     int attempt = o.attempts.incrementAndGet();
-    http.sendAsync("POST", api + "/orders", o.body(), Map.of("Idempotency-Key", o.key), Duration.ofSeconds(5))
+    // The customer's own token: POST /orders refuses any other subject than the body's customerId (admins too).
+    Map<String, String> headers = Map.of("Idempotency-Key", o.key, "Authorization", tokens.customer(o.spec.customerId()));
+    http.sendAsync("POST", api + "/orders", o.body(), headers, Duration.ofSeconds(5))
         .whenComplete((r, err) -> {
           if (err == null && r.status() == 202) {
             try {

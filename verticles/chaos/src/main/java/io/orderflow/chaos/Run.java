@@ -28,6 +28,8 @@ final class Run implements AutoCloseable {
   final Launch launch;
   final Map<String, Integer> stockSet = new LinkedHashMap<>();
   Deployment d;
+  /** The bearer tokens of this run's calls, signed with the deployment's key (set by {@link #deploy}). */
+  Tokens tokens;
   Broker broker;
   LoadGenerator load;
   final List<LoadGenerator> loads = new java.util.ArrayList<>();
@@ -72,6 +74,7 @@ final class Run implements AutoCloseable {
 
   Run deploy(Deployment.Spec spec) throws Exception {
     d = Deployment.start(sup, launch, http, spec, t.env(), beforeServices);
+    tokens = new Tokens(d.devKeys);
     broker = Broker.connect(d.nats.urls());
     return this;
   }
@@ -97,7 +100,7 @@ final class Run implements AutoCloseable {
     for (var e : skus.entrySet()) {
       String body = new JsonObject().put("priceCents", PRICE_CENTS).put("available", e.getValue()).encode();
       Wait.until("PUT /inventory/" + e.getKey(), Duration.ofSeconds(30), () -> {
-        var r = http.send("PUT", d.api("inventory") + "/inventory/" + e.getKey(), body);
+        var r = http.send("PUT", d.api("inventory") + "/inventory/" + e.getKey(), body, tokens.admin());
         if (r.status() >= 400 && r.status() < 500) throw new IllegalStateException("PUT /inventory answered " + r.status() + ": " + r.body());
         return r.status() / 100 == 2;
       });
@@ -140,7 +143,7 @@ final class Run implements AutoCloseable {
   LoadGenerator startLoad(double rate, int limit, java.util.function.IntFunction<LoadGenerator.OrderSpec> orders,
                           java.util.function.Consumer<LoadGenerator.Order> before) {
     String prefix = name + "-" + Long.toString(System.currentTimeMillis(), 36) + "-" + (loadCount++);
-    load = new LoadGenerator(http, () -> d.orderApis(), rate, orders, limit, prefix, t.clientRetry()).beforeFirstAttempt(before);
+    load = new LoadGenerator(http, tokens, () -> d.orderApis(), rate, orders, limit, prefix, t.clientRetry()).beforeFirstAttempt(before);
     loads.add(load);
     if (sampler == null) sampler = Sampler.start(broker, focus());
     load.start();
@@ -213,6 +216,7 @@ final class Run implements AutoCloseable {
     for (LoadGenerator l : loads) l.close();
     if (sampler != null) sampler.stop();
     if (broker != null) broker.close();
+    if (tokens != null) tokens.close();
     sup.close();
   }
 }

@@ -5,6 +5,9 @@ import io.orderflow.codecs.Ids;
 import io.orderflow.runtime.http.Problem;
 import io.orderflow.runtime.http.PublicApi;
 import io.vertx.core.json.JsonObject;
+import io.orderflow.runtime.http.ApiContract;
+import io.orderflow.runtime.security.ApiAuth;
+import io.orderflow.runtime.security.Role;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -20,9 +23,9 @@ final class InventoryRoutes {
     this.currency = currency;
   }
 
-  void mount(Router router) {
-    router.put("/inventory/:sku").handler(this::put);
-    router.get("/inventory/:sku").handler(this::get);
+  void mount(Router router, ApiAuth auth, ApiContract contract) {
+    router.put("/inventory/:sku").handler(auth.require(Role.ADMIN)).handler(contract.validate("setStock")).handler(this::put);
+    router.get("/inventory/:sku").handler(auth.require()).handler(contract.validate("getStock")).handler(this::get);
   }
 
   private void put(RoutingContext ctx) {

@@ -28,7 +28,7 @@ public final class InventoryService implements OrderflowService {
     var admin = new StockAdmin(ctx.bridge(), ledger);
     ctx.readiness().add("inventory:ledger", () -> ledger.caughtUp()
         ? Future.succeededFuture() : Future.failedFuture("ledger still replaying the INVENTORY stream"));
-    new InventoryRoutes(admin, ledger, ctx.settings().string("catalog.currency", "EUR")).mount(ctx.publicRouter());
+    new InventoryRoutes(admin, ledger, ctx.settings().string("catalog.currency", "EUR")).mount(ctx.publicRouter(), ctx.auth(), ctx.contract());
     return ctx.vertx().deployVerticle(ledger)
         .compose(id -> ctx.consumeOnceCaughtUp(ledger::caughtUp, List.of(Topology.INVENTORY_ORDERS),
             new OrderEventsHandler(ledger, ctx.bridge())))

@@ -58,7 +58,7 @@ public final class OrdersService implements OrderflowService {
       public Future<Optional<io.vertx.core.json.JsonObject>> timeline(String orderId) {
         return timelines.timeline(orderId);
       }
-    }, ctx.settings().integer("orders.max-lines", 50)).mount(ctx.publicRouter());
+    }, ctx.settings().integer("orders.max-lines", 50)).mount(ctx.publicRouter(), ctx.auth(), ctx.contract());
     var ending = new OrderEnding(ctx.bridge(), projection, metrics);
     var saga = new SagaHandler(ending);
     return catalog.start().compose(loaded -> Future.all(ctx.consume(Topology.ORDERS_REJECTED, saga), ctx.consume(Topology.ORDERS_PAYMENTS, saga),

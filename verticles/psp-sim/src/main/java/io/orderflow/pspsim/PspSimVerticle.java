@@ -23,12 +23,19 @@ public final class PspSimVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(PspSimVerticle.class);
   private static final int MAX_BODY_BYTES = 64 * 1024;
 
+  private final String host;
   private final int port;
   private final ChargeProcessor processor = new ChargeProcessor();
   private volatile int actualPort = -1;
 
   /** @param port the port to listen on; 0 picks a free one, see {@link #actualPort()} */
   public PspSimVerticle(int port) {
+    this("0.0.0.0", port);
+  }
+
+  /** @param host the address to bind: loopback for a local run, every interface in a container */
+  public PspSimVerticle(String host, int port) {
+    this.host = host;
     if (port < 0 || port > 65_535) {
       throw new IllegalArgumentException("psp-sim port must be between 0 and 65535, was " + port);
     }
@@ -44,7 +51,7 @@ public final class PspSimVerticle extends VerticleBase {
   public Future<?> start() {
     return vertx.createHttpServer()
         .requestHandler(router())
-        .listen(port)
+        .listen(port, host)
         .onSuccess(server -> {
           actualPort = server.actualPort();
           log.info("psp-sim listening on port {}", actualPort);

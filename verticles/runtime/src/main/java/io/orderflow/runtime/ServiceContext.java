@@ -1,5 +1,6 @@
 package io.orderflow.runtime;
 
+import io.orderflow.runtime.http.ApiContract;
 import io.orderflow.runtime.http.Readiness;
 import io.orderflow.runtime.messaging.ConsumerRunner;
 import io.orderflow.runtime.messaging.EventHandler;
@@ -7,6 +8,8 @@ import io.orderflow.runtime.messaging.JetStreamBridge;
 import io.orderflow.runtime.deadletter.DeadLetterDeliveries;
 import io.orderflow.runtime.deadletter.DeadLetterHandler;
 import io.orderflow.runtime.messaging.Topology;
+import io.orderflow.runtime.security.ApiAuth;
+import io.orderflow.runtime.security.JwtKeys;
 import io.orderflow.runtime.telemetry.ServiceTelemetry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -32,9 +35,13 @@ public final class ServiceContext {
   private final Readiness readiness;
   private final String instanceId;
   private final Lifecycle lifecycle;
+  private final ApiAuth auth;
+  private final ApiContract contract;
 
   ServiceContext(String service, Vertx vertx, Settings settings, JetStreamBridge bridge, Router publicRouter,
-                 Readiness readiness, String instanceId, Lifecycle lifecycle) {
+                 Readiness readiness, String instanceId, Lifecycle lifecycle, ApiAuth auth, ApiContract contract) {
+    this.auth = auth;
+    this.contract = contract;
     this.service = service;
     this.vertx = vertx;
     this.settings = settings;
@@ -49,7 +56,8 @@ public final class ServiceContext {
   public static ServiceContext standalone(String service, Vertx vertx, Settings settings, JetStreamBridge bridge,
                                           Router publicRouter) {
     return new ServiceContext(service, vertx, settings, bridge, publicRouter, new Readiness(), service + "@test",
-        new Lifecycle(vertx));
+        new Lifecycle(vertx), JwtKeys.configured(settings) ? ApiAuth.from(vertx, settings) : ApiAuth.refusingAll(vertx),
+        ApiContract.load(vertx).await());
   }
 
   public String service() {
@@ -71,6 +79,16 @@ public final class ServiceContext {
   /** This service's tracer and the process's meter registry. */
   public ServiceTelemetry telemetry() {
     return bridge.telemetry();
+  }
+
+  /** Who may call the public routes: {@code router.get(...).handler(ctx.auth().require(Role.ADMIN))}. */
+  public ApiAuth auth() {
+    return auth;
+  }
+
+  /** The public API's contract: {@code router.post(...).handler(ctx.contract().validate("placeOrder"))}. */
+  public ApiContract contract() {
+    return contract;
   }
 
   public Router publicRouter() {

@@ -1,10 +1,12 @@
 package io.orderflow.runtime;
 
+import io.orderflow.runtime.http.ApiContract;
 import io.orderflow.runtime.http.ManagementServer;
 import io.orderflow.runtime.http.PublicApi;
 import io.orderflow.runtime.http.Readiness;
 import io.orderflow.runtime.messaging.JetStreamBridge;
 import io.orderflow.runtime.messaging.NatsConnector;
+import io.orderflow.runtime.security.ApiAuth;
 import io.orderflow.runtime.telemetry.JetStreamGauges;
 import io.nats.client.Connection;
 import io.orderflow.runtime.telemetry.Telemetry;
@@ -23,6 +25,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ServiceHost {
   private static final Logger LOG = LoggerFactory.getLogger(ServiceHost.class);
+  /** Containers bind every interface and rely on network policies; {@code ./orderflow run} binds loopback. */
+  public static final String ANY_HOST = "0.0.0.0";
 
   private final Telemetry telemetry;
   private final Vertx vertx;
@@ -35,6 +39,7 @@ public final class ServiceHost {
   private int publicPort = -1;
   private int managementPort = -1;
   private JetStreamBridge adminBridge;
+  private ApiContract contract;
 
   /** A host on the telemetry's Vert.x (which reports its HTTP metrics into the telemetry's registry). */
   public ServiceHost(Telemetry telemetry, Settings settings) {
@@ -62,8 +67,19 @@ public final class ServiceHost {
 
   public Future<ServiceHost> start(List<OrderflowService> services) {
     api = new PublicApi(vertx);
+    ApiAuth auth;
+    try {
+      auth = ApiAuth.from(vertx, settings);
+    } catch (IllegalStateException e) {
+      return Future.failedFuture(e);
+    }
     String instance = telemetry.instanceId();
-    Future<Void> chain = Future.succeededFuture();
+    // The contract first: every service's routes validate against it, and anyone may read it.
+    Future<Void> chain = ApiContract.load(vertx).map(contract -> {
+      this.contract = contract;
+      contract.serve(api.router());
+      return null;
+    });
     for (OrderflowService service : services) {
       chain = chain.compose(v -> NatsConnector.connect(vertx, settings, service.name()).compose(nc -> {
         synchronized (connections) {
@@ -73,7 +89,7 @@ public final class ServiceHost {
         var bridge = new JetStreamBridge(vertx, nc, serviceTelemetry);
         if (adminBridge == null) adminBridge = bridge; // the DLQ admin API uses the first service's connection
         var ctx = new ServiceContext(service.name(), vertx, settings, bridge, api.router(),
-            readiness, service.name() + "@" + instance, lifecycle);
+            readiness, service.name() + "@" + instance, lifecycle, auth, contract);
         int routesBefore = api.routeCount();
         return service.start(ctx).onSuccess(x -> {
           api.own(routesBefore, serviceTelemetry);
@@ -83,18 +99,20 @@ public final class ServiceHost {
     }
     var mgmt = new java.util.concurrent.atomic.AtomicReference<ManagementServer>();
     return chain
-        .compose(v -> api.listen(vertx, settings.port("http.port", 8080)))
+        .compose(v -> api.listen(vertx, settings.string("http.host", ANY_HOST), settings.port("http.port", 8080)))
         .compose(server -> {
           publicServer = server;
           publicPort = server.actualPort();
-          mgmt.set(new ManagementServer(settings.port("mgmt.port", 9080), readiness, adminBridge, telemetry.registry()));
+          mgmt.set(new ManagementServer(settings.string("mgmt.host", ANY_HOST), settings.port("mgmt.port", 9080), readiness, adminBridge,
+              telemetry.registry(), auth));
           return vertx.deployVerticle(mgmt.get());
         })
         .compose(id -> adminBridge == null ? Future.succeededFuture(id) : vertx.deployVerticle(new JetStreamGauges(adminBridge,
             readiness, telemetry.registry(), settings.duration("metrics.interval", java.time.Duration.ofSeconds(5)))))
         .map(id -> {
           managementPort = mgmt.get().actualPort();
-          LOG.info("public API on :{}, management on :{}", publicPort, managementPort);
+          LOG.info("public API on {}:{}, management on {}:{}", settings.string("http.host", ANY_HOST), publicPort,
+              settings.string("mgmt.host", ANY_HOST), managementPort);
           return this;
         });
   }

@@ -3,8 +3,12 @@ package io.orderflow.orders.http;
 import io.orderflow.codecs.EventCodec;
 import io.orderflow.codecs.Ids;
 import io.orderflow.orders.domain.OrderView;
+import io.orderflow.runtime.http.ApiContract;
 import io.orderflow.runtime.http.Problem;
 import io.orderflow.runtime.http.PublicApi;
+import io.orderflow.runtime.security.ApiAuth;
+import io.orderflow.runtime.security.Caller;
+import io.orderflow.runtime.security.Role;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -38,16 +42,20 @@ public final class OrderRoutes {
     this.parser = new OrderRequestParser(maxLines);
   }
 
-  public void mount(Router router) {
-    router.post("/orders").handler(this::place);
-    router.get("/orders").handler(this::list);
-    router.get("/orders/:id").handler(this::get);
-    router.get("/orders/:id/events").handler(this::events);
-    router.get("/orders/:id/timeline").handler(this::timeline);
+  public void mount(Router router, ApiAuth auth, ApiContract contract) {
+    router.post("/orders").handler(auth.require(Role.CUSTOMER, Role.ADMIN)).handler(contract.validate("placeOrder")).handler(this::place);
+    router.get("/orders").handler(auth.require(Role.CUSTOMER, Role.ADMIN)).handler(contract.validate("listOrders")).handler(this::list);
+    // Any valid token gets this far; another customer's order then answers 404, as a missing one does.
+    router.get("/orders/:id").handler(auth.require()).handler(contract.validate("getOrder")).handler(this::get);
+    router.get("/orders/:id/events").handler(auth.require()).handler(contract.validate("getOrderEvents")).handler(this::events);
+    router.get("/orders/:id/timeline").handler(auth.require()).handler(contract.validate("getOrderTimeline")).handler(this::timeline);
   }
 
   private void place(RoutingContext ctx) {
     var request = parser.parse(ctx.body());
+    if (!ApiAuth.caller(ctx).mayPlaceFor(request.customerId())) {
+      throw ApiAuth.forbidden("a customer places orders for its own customerId only");
+    }
     String key = ctx.request().getHeader("Idempotency-Key");
     if (key != null && (key.isBlank() || key.length() > 255)) throw Problem.badRequest("Idempotency-Key must be 1-255 characters").failure();
     orders.place(request, key, PublicApi.traceparent(ctx)).onSuccess(orderId -> ctx.response()
@@ -61,7 +69,7 @@ public final class OrderRoutes {
   private void get(RoutingContext ctx) {
     String id = orderId(ctx);
     orders.order(id).onSuccess(view -> {
-      if (view.isEmpty()) Problem.notFound("no order " + id).send(ctx);
+      if (view.isEmpty() || !ApiAuth.caller(ctx).mayRead(view.get().customerId())) Problem.notFound("no order " + id).send(ctx);
       else json(ctx, io.orderflow.orders.OrderProjection.toJson(view.get()));
     }).onFailure(ctx::fail);
   }
@@ -69,6 +77,7 @@ public final class OrderRoutes {
   private void list(RoutingContext ctx) {
     String customerId = ctx.queryParams().get("customerId");
     if (!Ids.isCustomerId(customerId)) throw Problem.badRequest("customerId query parameter is required (1-64 letters, digits, '-' or '_')").failure();
+    if (!ApiAuth.caller(ctx).mayRead(customerId)) throw ApiAuth.forbidden("a customer lists its own orders only");
     int limit = intParam(ctx, "limit", 20, 1, MAX_PAGE);
     // Pages follow the cursor in `next`: counting an offset (or a total) would read every order of the customer.
     if (ctx.queryParams().contains("offset") && !"0".equals(ctx.queryParams().get("offset"))) {
@@ -86,7 +95,7 @@ public final class OrderRoutes {
 
   private void events(RoutingContext ctx) {
     String id = orderId(ctx);
-    orders.events(id).onSuccess(events -> {
+    owned(ctx, id).compose(mine -> mine ? orders.events(id) : Future.succeededFuture(List.<io.orderflow.codecs.Envelope>of())).onSuccess(events -> {
       if (events.isEmpty()) {
         Problem.notFound("no order " + id).send(ctx);
         return;
@@ -99,10 +108,17 @@ public final class OrderRoutes {
 
   private void timeline(RoutingContext ctx) {
     String id = orderId(ctx);
-    orders.timeline(id).onSuccess(timeline -> {
+    owned(ctx, id).compose(mine -> mine ? orders.timeline(id) : Future.succeededFuture(Optional.<JsonObject>empty())).onSuccess(timeline -> {
       if (timeline.isEmpty()) Problem.notFound("no order " + id).send(ctx);
       else json(ctx, timeline.get());
     }).onFailure(ctx::fail);
+  }
+
+  /** Whether the caller may see the order: an admin always (without a read), a customer if it is theirs. */
+  private Future<Boolean> owned(RoutingContext ctx, String orderId) {
+    Caller caller = ApiAuth.caller(ctx);
+    if (caller.isAdmin()) return Future.succeededFuture(true);
+    return orders.order(orderId).map(view -> view.isPresent() && caller.mayRead(view.get().customerId()));
   }
 
   private static String orderId(RoutingContext ctx) {

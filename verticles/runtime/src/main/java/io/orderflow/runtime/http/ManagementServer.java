@@ -3,6 +3,8 @@ package io.orderflow.runtime.http;
 import io.orderflow.runtime.deadletter.DeadLetterAdmin;
 import io.orderflow.runtime.deadletter.DeadLetterRoutes;
 import io.orderflow.runtime.messaging.JetStreamBridge;
+import io.orderflow.runtime.security.ApiAuth;
+import io.orderflow.runtime.security.Role;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -17,17 +19,21 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * The management port of a process: liveness, readiness, Prometheus metrics and the DLQ admin API, never on
- * the public port. The admin API uses the process's first service's connection; without one (null) it is not
+ * the public port. {@code /admin/*} needs an admin token; probes and metrics do not. The admin API uses the process's first service's connection; without one (null) it is not
  * mounted. Its routes are named as management routes, so probes and scrapes are not counted as API requests.
  */
 public final class ManagementServer extends VerticleBase {
+  private final String host;
   private final int port;
   private final Readiness readiness;
   private final JetStreamBridge bridge;
   private final PrometheusMeterRegistry registry;
+  private final ApiAuth auth;
   private HttpServer server;
 
-  public ManagementServer(int port, Readiness readiness, JetStreamBridge bridge, PrometheusMeterRegistry registry) {
+  public ManagementServer(String host, int port, Readiness readiness, JetStreamBridge bridge, PrometheusMeterRegistry registry, ApiAuth auth) {
+    this.host = host;
+    this.auth = auth;
     this.port = port;
     this.readiness = readiness;
     this.bridge = bridge;
@@ -40,11 +46,13 @@ public final class ManagementServer extends VerticleBase {
     router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
     router.get("/ready").handler(this::ready);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
+    // Probes and scrapes stay open to whoever reaches the port (the Prometheus convention); operator actions need an admin.
+    router.route("/admin/*").handler(auth.require(Role.ADMIN));
     if (bridge != null) new DeadLetterRoutes(new DeadLetterAdmin(bridge)).mount(router);
     router.route().handler(ctx -> Problem.notFound("no route for " + ctx.request().method() + " " + ctx.request().path()).send(ctx));
     router.route().failureHandler(PublicApi::failure);
     for (Route route : router.getRoutes()) route.setName(HttpMetrics.managementRoute(route.getPath() == null ? "*" : route.getPath()));
-    return vertx.createHttpServer().requestHandler(router).listen(port).onSuccess(s -> server = s);
+    return vertx.createHttpServer().requestHandler(router).listen(port, host).onSuccess(s -> server = s);
   }
 
   public int actualPort() {

@@ -33,6 +33,8 @@ public final class PublicApi {
   private static final Logger ACCESS = LoggerFactory.getLogger("orderflow.http");
   private static final String SPAN = "orderflow.span";
   public static final long MAX_BODY_BYTES = 64 * 1024;
+  /** All request headers together (a bearer token included); beyond it the server answers 431. */
+  public static final int MAX_HEADER_BYTES = 16 * 1024;
 
   private final Router router;
   private final Map<String, ServiceTelemetry> owners = new ConcurrentHashMap<>();
@@ -127,34 +129,37 @@ public final class PublicApi {
   }
 
   /** Adds the catch-all and failure handlers after every service mounted its routes, then listens. */
-  public Future<HttpServer> listen(Vertx vertx, int port) {
+  public Future<HttpServer> listen(Vertx vertx, String host, int port) {
     router.route().handler(ctx -> Problem.notFound("no route for " + ctx.request().method() + " " + ctx.request().path()).send(ctx));
     router.route().failureHandler(PublicApi::failure);
-    return vertx.createHttpServer().requestHandler(router).listen(port);
-  }
-
-  private static boolean isOutage(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof java.io.IOException || c instanceof java.util.concurrent.TimeoutException
-          || c instanceof java.util.concurrent.CancellationException || c instanceof IllegalStateException) return true;
-    }
-    return false;
+    return vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setMaxHeaderSize(MAX_HEADER_BYTES))
+        .requestHandler(router).listen(port, host);
   }
 
   static void failure(RoutingContext ctx) {
     Throwable t = ctx.failure();
     Problem p;
-    if (t instanceof Problem.Failure f) p = f.problem();
+    if (t instanceof Problem.Failure f) {
+      p = f.problem();
+      if (p.status() == 403) ctx.response().putHeader("WWW-Authenticate", io.orderflow.runtime.security.ApiAuth.FORBIDDEN_CHALLENGE);
+    }
     else if (t instanceof DecodeException) p = Problem.badRequest("malformed JSON: " + t.getMessage());
     else if (ctx.statusCode() == 413) p = Problem.of(413, "Content Too Large", "the body exceeds " + MAX_BODY_BYTES + " bytes");
     else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) p = Problem.of(ctx.statusCode(), "Client Error", null);
-    else if (isOutage(t)) {
+    else if (io.orderflow.runtime.messaging.JetStreamBridge.isBrokerOutage(t)) {
+      // Only an outage invites a retry: the client waits Retry-After and sends the same Idempotency-Key again.
       LOG.warn("{} {} failed: {}", ctx.request().method(), ctx.request().path(), t.toString());
       p = Problem.of(503, "Service Unavailable", "the message broker did not answer; retry later");
       ctx.response().putHeader("Retry-After", "1");
     } else {
-      LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), t);
-      p = Problem.of(500, "Internal Server Error", "unexpected error");
+      // A bug: 500, logged once with its stack; the trace id in the answer finds that log line and the trace.
+      Span span = ctx.get(SPAN);
+      String traceId = span == null ? null : span.getSpanContext().getTraceId();
+      try (var log = span == null ? null : LogContext.of(null, span, orderId(ctx), null)) {
+        LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), t);
+      }
+      p = Problem.of(500, "Internal Server Error", "unexpected error" + (traceId == null ? "" : "; trace id " + traceId));
+      if (span != null) span.recordException(t);
     }
     p.send(ctx);
   }

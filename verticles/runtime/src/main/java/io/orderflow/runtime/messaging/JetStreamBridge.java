@@ -306,8 +306,9 @@ public final class JetStreamBridge {
     try {
       return Future.fromCompletionStage(start.call(), vertx.getOrCreateContext());
     } catch (Exception e) {
-      // publishAsync throws synchronously when the connection is closed or the message is invalid.
-      return Future.failedFuture(e);
+      // publishAsync throws synchronously when the connection is closed (an outage: 503 at the edge, a
+      // redelivery for a handler) or the message is invalid (a bug: 500).
+      return Future.failedFuture(connected() ? e : new Unavailable("NATS connection is " + connection.getStatus() + ": " + e.getMessage()));
     }
   }
 

@@ -1,0 +1,146 @@
+package io.orderflow.runtime.security;
+
+import io.orderflow.runtime.Settings;
+import io.orderflow.runtime.http.Problem;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import io.vertx.ext.web.RoutingContext;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Bearer-token authentication and role checks for HTTP routes. A route states who may call it
+ * ({@code router.put(...).handler(auth.require(Role.ADMIN)).handler(...)}); the handler after it finds the
+ * {@link Caller} with {@link #caller}. No token or a bad one: 401 with {@code WWW-Authenticate}; a valid token
+ * without the role: 403.
+ *
+ * <p>A verified token is remembered until it expires (at most {@value #CACHE_SIZE} of them), so a client that
+ * reuses its token costs one signature check, not one per request.
+ */
+public final class ApiAuth {
+  private static final String CALLER = "orderflow.caller";
+  private static final String REALM = "Bearer realm=\"orderflow\"";
+  /** The challenge of every 403: the token is valid but does not reach this resource (RFC 6750). */
+  public static final String FORBIDDEN_CHALLENGE = REALM + ", error=\"insufficient_scope\"";
+  static final int CACHE_SIZE = 10_000;
+  private static final int MAX_TOKEN_LENGTH = 8 * 1024;
+
+  private record Verified(Caller caller, long expiresAtMillis) {}
+
+  private final JWTAuth jwt;
+  private final ConcurrentHashMap<String, Verified> verified = new ConcurrentHashMap<>();
+
+  private ApiAuth(JWTAuth jwt) {
+    this.jwt = jwt;
+  }
+
+  public static ApiAuth from(Vertx vertx, Settings settings) {
+    return new ApiAuth(JWTAuth.create(vertx, JwtKeys.options(settings)));
+  }
+
+  /** For a service started on its own without keys (tests): a random secret nobody knows, so every token is refused. */
+  public static ApiAuth refusingAll(Vertx vertx) {
+    byte[] secret = new byte[32];
+    new SecureRandom().nextBytes(secret);
+    return new ApiAuth(JWTAuth.create(vertx, new JWTAuthOptions()
+        .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(Base64.getEncoder().encodeToString(secret)))));
+  }
+
+  /** Lets through a caller holding any of {@code roles} (none given: any valid token). */
+  public Handler<RoutingContext> require(Role... roles) {
+    Set<Role> allowed = roles.length == 0 ? EnumSet.allOf(Role.class) : EnumSet.of(roles[0], roles);
+    return ctx -> authenticate(ctx).onComplete(ar -> {
+      if (ar.failed()) {
+        refuse(ctx, 401, "Unauthorized", ar.cause().getMessage(),
+            ctx.request().getHeader("Authorization") == null ? REALM : REALM + ", error=\"invalid_token\"");
+      } else if (ar.result().roles().stream().noneMatch(allowed::contains)) {
+        refuse(ctx, 403, "Forbidden", "this needs the role " + String.join(" or ", allowed.stream().map(Role::claim).toList()),
+            FORBIDDEN_CHALLENGE);
+      } else {
+        ctx.put(CALLER, ar.result());
+        ctx.next();
+      }
+    });
+  }
+
+  /** The caller a {@link #require} handler before this one let through. */
+  public static Caller caller(RoutingContext ctx) {
+    Caller c = ctx.get(CALLER);
+    if (c == null) throw new IllegalStateException("route " + ctx.request().path() + " has no auth handler before it");
+    return c;
+  }
+
+  private Future<Caller> authenticate(RoutingContext ctx) {
+    String header = ctx.request().getHeader("Authorization");
+    if (header == null) return Future.failedFuture("a bearer token is required (Authorization: Bearer <token>)");
+    if (header.length() < 8 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return Future.failedFuture("the Authorization header must be 'Bearer <token>'");
+    }
+    return verify(header.substring(7).trim());
+  }
+
+  /** The caller a token names, once its signature, issuer, audience, expiry and roles check out. */
+  Future<Caller> verify(String token) {
+    if (token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) return Future.failedFuture("the bearer token is empty or too long");
+    long now = System.currentTimeMillis();
+    Verified known = verified.get(token);
+    if (known != null) {
+      if (known.expiresAtMillis() > now) return Future.succeededFuture(known.caller());
+      verified.remove(token);
+    }
+    return jwt.authenticate(new TokenCredentials(token)).transform(ar -> {
+      if (ar.failed()) return Future.failedFuture("the bearer token is not valid: " + reason(ar.cause()));
+      // Vert.x keeps the verified claims in the user's attributes ("accessToken"); the principal holds the raw token.
+      JsonObject claims = ar.result().attributes().getJsonObject("accessToken", ar.result().principal());
+      try {
+        Verified v = new Verified(callerOf(claims), claims.getLong("exp") * 1000);
+        if (verified.size() >= CACHE_SIZE) verified.clear(); // crude but bounded; tokens are few per client
+        verified.put(token, v);
+        return Future.succeededFuture(v.caller());
+      } catch (IllegalArgumentException | ClassCastException e) {
+        return Future.failedFuture("the bearer token is not valid: " + e.getMessage());
+      }
+    });
+  }
+
+  /** A refusal a handler throws when the caller's role passes but the resource is not theirs: 403 with the challenge. */
+  public static Problem.Failure forbidden(String detail) {
+    return Problem.of(403, "Forbidden", detail).failure();
+  }
+
+  /** The claims orderflow needs besides the signature, issuer, audience and time, which JWTAuth checked. */
+  static Caller callerOf(JsonObject claims) {
+    if (!(claims.getValue("exp") instanceof Number)) throw new IllegalArgumentException("it has no expiry (exp)");
+    String subject = claims.getString("sub");
+    if (subject == null || subject.isBlank() || subject.length() > 128) throw new IllegalArgumentException("it has no subject (sub)");
+    if (!(claims.getValue("roles") instanceof JsonArray list)) throw new IllegalArgumentException("it has no roles claim");
+    EnumSet<Role> roles = EnumSet.noneOf(Role.class);
+    for (Object r : list) {
+      if (r instanceof String s) Role.fromClaim(s).ifPresent(roles::add);
+    }
+    if (roles.isEmpty()) throw new IllegalArgumentException("it grants none of the roles customer, admin, auditor");
+    return new Caller(subject, roles);
+  }
+
+  /** What went wrong, without echoing the token or a stack. */
+  private static String reason(Throwable t) {
+    String m = t.getMessage();
+    if (m == null || m.isBlank()) return t.getClass().getSimpleName();
+    return m.length() > 120 ? m.substring(0, 120) : m;
+  }
+
+  private static void refuse(RoutingContext ctx, int status, String title, String detail, String challenge) {
+    ctx.response().putHeader("WWW-Authenticate", challenge);
+    Problem.of(status, title, detail).send(ctx);
+  }
+}
