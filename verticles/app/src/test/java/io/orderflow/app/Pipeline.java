@@ -54,6 +54,8 @@ final class Pipeline implements AutoCloseable {
     settings.put("ORDERFLOW_CONSUMER_BACKOFF", "50ms");
     settings.put("ORDERFLOW_CONSUMER_MAX_BACKOFF", "1s");
     settings.put("ORDERFLOW_AUDIT_CHECKPOINT_EVERY", "500");
+    // Tests send refused requests by the hundred from one address; RateLimitTest sets its own limits.
+    settings.put("ORDERFLOW_HTTP_RATE_LIMIT_ANONYMOUS_PER_SECOND", "100000");
     Path keyDir = Files.createTempDirectory("orderflow-jwt-");
     settings.put("ORDERFLOW_AUTH_JWT_DEV_KEY_DIR", keyDir.toString());
     tokens = TokenIssuer.of(clientVertx, DevKeys.ensure(keyDir));

@@ -153,7 +153,7 @@ final class LoadGenerator {
     List<String> targets = apis.get();
     String api = targets.get((int) (rr.getAndIncrement() % targets.size()));
     int attempt = o.attempts.incrementAndGet();
-    // The customer's own token: POST /orders refuses any other subject than the body's customerId (admins too).
+    // The customer's own token, as a shop's client sends it (POST /orders refuses another customer's).
     Map<String, String> headers = Map.of("Idempotency-Key", o.key, "Authorization", tokens.customer(o.spec.customerId()));
     http.sendAsync("POST", api + "/orders", o.body(), headers, Duration.ofSeconds(5))
         .whenComplete((r, err) -> {

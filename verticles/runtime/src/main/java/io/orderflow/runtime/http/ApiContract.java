@@ -64,10 +64,31 @@ public final class ApiContract {
   public Handler<RoutingContext> validate(String operationId) {
     Operation operation = contract.operation(operationId);
     if (operation == null) throw new IllegalArgumentException("the API contract has no operation " + operationId);
-    return ctx -> extractor.extractValidatableRequest(ctx, operation)
-        .compose(request -> validator.validate(request, operationId))
-        .onSuccess(valid -> ctx.next())
-        .onFailure(e -> refusal(e).send(ctx));
+    boolean hasBody = operation.getRequestBody() != null;
+    return ctx -> {
+      if (hasBody) {
+        Problem wrong = bodyProblem(ctx);
+        if (wrong != null) {
+          wrong.send(ctx);
+          return;
+        }
+      }
+      extractor.extractValidatableRequest(ctx, operation)
+          .compose(request -> validator.validate(request, operationId))
+          .onSuccess(valid -> ctx.next())
+          .onFailure(e -> refusal(e).send(ctx));
+    };
+  }
+
+  /** A body that is not JSON (415), or JSON a lenient parser would read one way and a strict one another (400). */
+  private static Problem bodyProblem(RoutingContext ctx) {
+    String type = ctx.request().getHeader("Content-Type");
+    String media = type == null ? "" : type.split(";", 2)[0].trim();
+    if (!media.equalsIgnoreCase("application/json")) {
+      return Problem.of(415, "Unsupported Media Type", "the body must be application/json" + (type == null ? " (no Content-Type given)" : ", not " + media));
+    }
+    var body = ctx.body().buffer();
+    return StrictJson.problem(body == null ? io.vertx.core.buffer.Buffer.buffer() : body).map(Problem::badRequest).orElse(null);
   }
 
   static Problem refusal(Throwable e) {

@@ -2,6 +2,7 @@ package io.orderflow.runtime.security;
 
 import io.orderflow.runtime.Settings;
 import io.orderflow.runtime.http.Problem;
+import io.orderflow.runtime.http.RateLimiter;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -39,13 +40,26 @@ public final class ApiAuth {
 
   private final JWTAuth jwt;
   private final ConcurrentHashMap<String, Verified> verified = new ConcurrentHashMap<>();
+  /** Per token subject, admins exempt: one customer cannot starve the others. */
+  private final RateLimiter perCaller;
+  /** Per remote address, for requests without a valid token: a flood of forged tokens stops before their signature checks. */
+  private final RateLimiter perAnonymous;
 
-  private ApiAuth(JWTAuth jwt) {
+  private ApiAuth(JWTAuth jwt, RateLimiter perCaller, RateLimiter perAnonymous) {
     this.jwt = jwt;
+    this.perCaller = perCaller;
+    this.perAnonymous = perAnonymous;
   }
 
   public static ApiAuth from(Vertx vertx, Settings settings) {
-    return new ApiAuth(JWTAuth.create(vertx, JwtKeys.options(settings)));
+    return new ApiAuth(JWTAuth.create(vertx, JwtKeys.options(settings)), limiter(settings, "http.rate-limit", 100),
+        limiter(settings, "http.rate-limit.anonymous", 20));
+  }
+
+  /** {@code <prefix>.per-second} requests a second, bursts of {@code <prefix>.burst} (twice that by default). */
+  private static RateLimiter limiter(Settings settings, String prefix, int perSecond) {
+    int rate = settings.integer(prefix + ".per-second", perSecond);
+    return new RateLimiter(rate, settings.integer(prefix + ".burst", 2 * rate));
   }
 
   /** For a service started on its own without keys (tests): a random secret nobody knows, so every token is refused. */
@@ -53,24 +67,50 @@ public final class ApiAuth {
     byte[] secret = new byte[32];
     new SecureRandom().nextBytes(secret);
     return new ApiAuth(JWTAuth.create(vertx, new JWTAuthOptions()
-        .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(Base64.getEncoder().encodeToString(secret)))));
+        .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(Base64.getEncoder().encodeToString(secret)))),
+        new RateLimiter(100, 200), new RateLimiter(20, 40));
   }
 
   /** Lets through a caller holding any of {@code roles} (none given: any valid token). */
   public Handler<RoutingContext> require(Role... roles) {
     Set<Role> allowed = roles.length == 0 ? EnumSet.allOf(Role.class) : EnumSet.of(roles[0], roles);
-    return ctx -> authenticate(ctx).onComplete(ar -> {
-      if (ar.failed()) {
-        refuse(ctx, 401, "Unauthorized", ar.cause().getMessage(),
-            ctx.request().getHeader("Authorization") == null ? REALM : REALM + ", error=\"invalid_token\"");
-      } else if (ar.result().roles().stream().noneMatch(allowed::contains)) {
-        refuse(ctx, 403, "Forbidden", "this needs the role " + String.join(" or ", allowed.stream().map(Role::claim).toList()),
-            FORBIDDEN_CHALLENGE);
-      } else {
-        ctx.put(CALLER, ar.result());
-        ctx.next();
+    return ctx -> {
+      String address = "addr:" + ctx.request().remoteAddress().hostAddress();
+      long anonymousWait = perAnonymous.waitFor(address);
+      if (anonymousWait > 0 && !knownToken(ctx)) {
+        RateLimiter.refuse(ctx, anonymousWait, "too many requests without a valid token from " + ctx.request().remoteAddress().hostAddress());
+        return;
       }
-    });
+      authenticate(ctx).onComplete(ar -> decide(ctx, ar, allowed, address));
+    };
+  }
+
+  private void decide(RoutingContext ctx, io.vertx.core.AsyncResult<Caller> ar, Set<Role> allowed, String address) {
+    if (ar.failed()) {
+      perAnonymous.take(address);
+      refuse(ctx, 401, "Unauthorized", ar.cause().getMessage(),
+          ctx.request().getHeader("Authorization") == null ? REALM : REALM + ", error=\"invalid_token\"");
+      return;
+    }
+    Caller caller = ar.result();
+    long wait = caller.isAdmin() ? 0 : perCaller.take("sub:" + caller.subject());
+    if (wait > 0) {
+      RateLimiter.refuse(ctx, wait, "more than " + (long) perCaller.perSecond() + " requests a second from " + caller.subject());
+    } else if (caller.roles().stream().noneMatch(allowed::contains)) {
+      refuse(ctx, 403, "Forbidden", "this needs the role " + String.join(" or ", allowed.stream().map(Role::claim).toList()),
+          FORBIDDEN_CHALLENGE);
+    } else {
+      ctx.put(CALLER, caller);
+      ctx.next();
+    }
+  }
+
+  /** The request's token was verified before and has not expired: its caller is limited by subject, not address. */
+  private boolean knownToken(RoutingContext ctx) {
+    String header = ctx.request().getHeader("Authorization");
+    if (header == null || header.length() < 8) return false;
+    Verified v = verified.get(header.substring(7).trim());
+    return v != null && v.expiresAtMillis() > System.currentTimeMillis();
   }
 
   /** The caller a {@link #require} handler before this one let through. */

@@ -1,0 +1,67 @@
+package io.orderflow.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** A client past its rate gets 429 with Retry-After; others are not held back by it; admins are not limited. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RateLimitTest {
+  Pipeline p;
+  int api;
+
+  @BeforeAll
+  void start() throws Exception {
+    // Slow refill, so that the bursts below cannot be refilled while they are sent.
+    p = new Pipeline().with("ORDERFLOW_HTTP_RATE_LIMIT_PER_SECOND", "1").with("ORDERFLOW_HTTP_RATE_LIMIT_BURST", "5")
+        .with("ORDERFLOW_HTTP_RATE_LIMIT_ANONYMOUS_PER_SECOND", "1").with("ORDERFLOW_HTTP_RATE_LIMIT_ANONYMOUS_BURST", "3");
+    api = p.host("orders,inventory").publicPort();
+    p.call(HttpMethod.PUT, api, "/inventory/SKU-R", new JsonObject().put("priceCents", 100).put("available", 10), Map.of());
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    p.close();
+  }
+
+  @Test
+  void aCustomerPastItsBurstWaitsAndTheOthersDoNot() {
+    List<Integer> statuses = new ArrayList<>();
+    HttpResponse<Buffer> last = null;
+    for (int i = 0; i < 8; i++) {
+      last = p.call(HttpMethod.GET, api, "/inventory/SKU-R", null, Map.of("Authorization", "Bearer " + p.customerToken("c-greedy")));
+      statuses.add(last.statusCode());
+    }
+    assertThat(statuses.subList(0, 5)).containsOnly(200);
+    assertThat(statuses.subList(5, 8)).containsOnly(429);
+    assertThat(last.getHeader("Retry-After")).isEqualTo("1");
+    assertThat(last.getHeader("Content-Type")).isEqualTo("application/problem+json");
+    assertThat(p.call(HttpMethod.GET, api, "/inventory/SKU-R", null, Map.of("Authorization", "Bearer " + p.customerToken("c-patient")))
+        .statusCode()).isEqualTo(200);
+    for (int i = 0; i < 10; i++) assertThat(p.call(HttpMethod.GET, api, "/inventory/SKU-R", null, Map.of()).statusCode()).as("admin").isEqualTo(200);
+  }
+
+  @Test
+  void refusedAnonymousRequestsAreCutOffBeforeTheirTokensAreChecked() {
+    String known = "Bearer " + p.customerToken("c-known");
+    assertThat(p.call(HttpMethod.GET, api, "/inventory/SKU-R", null, Map.of("Authorization", known)).statusCode()).isEqualTo(200);
+    List<Integer> statuses = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      statuses.add(p.call(HttpMethod.GET, api, "/inventory/SKU-R", null, Map.of("Authorization", "Bearer forged." + i + ".x")).statusCode());
+    }
+    assertThat(statuses.subList(0, 3)).containsOnly(401);
+    assertThat(statuses.subList(3, 6)).containsOnly(429);
+    // A caller whose token was verified before is counted by its subject, not held back by the address's refusals.
+    assertThat(p.call(HttpMethod.GET, api, "/inventory/SKU-R", null, Map.of("Authorization", known)).statusCode()).isEqualTo(200);
+  }
+}

@@ -1,0 +1,74 @@
+package io.orderflow.runtime.http;
+
+import io.vertx.ext.web.RoutingContext;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Requests per client: a token bucket per client, refilled at {@code perSecond} up to {@code burst}; a request
+ * finding the bucket empty is answered 429 with {@code Retry-After}. Buckets idle for a minute are dropped,
+ * so the map holds only the clients of the last minute.
+ */
+public final class RateLimiter {
+  private static final long IDLE_NANOS = 60_000_000_000L;
+  private static final int SWEEP_AT = 50_000;
+
+  private static final class Bucket {
+    double tokens;
+    long refilledAt;
+
+    Bucket(double tokens, long now) {
+      this.tokens = tokens;
+      this.refilledAt = now;
+    }
+
+    void refill(long now, double perSecond, double burst) {
+      tokens = Math.min(burst, tokens + (now - refilledAt) / 1e9 * perSecond);
+      refilledAt = now;
+    }
+  }
+
+  private final double perSecond;
+  private final double burst;
+  private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
+
+  public RateLimiter(double perSecond, double burst) {
+    if (perSecond <= 0 || burst < 1) throw new IllegalArgumentException("a rate limit needs a rate above 0 and a burst of at least 1");
+    this.perSecond = perSecond;
+    this.burst = burst;
+  }
+
+  /** Takes one request's token: 0 when it may go, else the milliseconds until a token is back. */
+  public long take(String client) {
+    long now = System.nanoTime();
+    if (buckets.size() > SWEEP_AT) buckets.values().removeIf(b -> now - b.refilledAt > IDLE_NANOS);
+    Bucket b = buckets.computeIfAbsent(client, k -> new Bucket(burst, now));
+    synchronized (b) {
+      b.refill(now, perSecond, burst);
+      if (b.tokens >= 1) {
+        b.tokens -= 1;
+        return 0;
+      }
+      return (long) Math.ceil((1 - b.tokens) / perSecond * 1000);
+    }
+  }
+
+  /** Without taking one: the milliseconds until the client's next token, 0 if it has one. */
+  public long waitFor(String client) {
+    Bucket b = buckets.get(client);
+    if (b == null) return 0;
+    synchronized (b) {
+      b.refill(System.nanoTime(), perSecond, burst);
+      return b.tokens >= 1 ? 0 : (long) Math.ceil((1 - b.tokens) / perSecond * 1000);
+    }
+  }
+
+  public double perSecond() {
+    return perSecond;
+  }
+
+  /** 429 with the seconds to wait. */
+  public static void refuse(RoutingContext ctx, long waitMillis, String detail) {
+    ctx.response().putHeader("Retry-After", String.valueOf(Math.max(1, (waitMillis + 999) / 1000)));
+    Problem.of(429, "Too Many Requests", detail).send(ctx);
+  }
+}
