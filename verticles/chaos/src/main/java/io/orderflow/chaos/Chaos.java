@@ -111,6 +111,8 @@ public final class Chaos {
     } finally {
       current = null;
     }
+    // The processes have stopped: their logs are complete.
+    for (String leak : LogHygiene.findings(dir)) out.fail("a secret in clear in a log: " + leak);
     out.tookSeconds = (System.nanoTime() - start) / 1e9;
     System.out.println(out.line());
     for (String f : out.failures) System.out.println("  FAIL " + f);

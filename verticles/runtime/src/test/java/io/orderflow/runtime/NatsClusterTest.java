@@ -41,7 +41,12 @@ class NatsClusterTest {
       jsm.addStream(StreamConfiguration.builder().name("FIXTURE").subjects("fixture.>")
           .storageType(StorageType.File).replicas(3).build());
       JetStream js = nc.jetStream();
-      assertThat(js.publish("fixture.a", "one".getBytes(StandardCharsets.UTF_8)).getSeqno()).isEqualTo(1);
+      // A new R3 stream answers publishes once its replicas elected a leader and its interest reached this
+      // node (before that: 503 no responders). Retried with a message id, so a retry cannot store it twice.
+      var first = org.awaitility.Awaitility.await("the new stream's first write").atMost(Duration.ofSeconds(30)).ignoreExceptions()
+          .until(() -> js.publish("fixture.a", "one".getBytes(StandardCharsets.UTF_8),
+              io.nats.client.PublishOptions.builder().messageId("fixture-a").build()), java.util.Objects::nonNull);
+      assertThat(first.getSeqno()).isEqualTo(1);
 
       String leader = cluster.streamLeader(nc, "FIXTURE");
       assertThat(leader).isIn("n1", "n2", "n3");
@@ -53,7 +58,10 @@ class NatsClusterTest {
       assertThat(cluster.running(index)).isFalse();
       org.awaitility.Awaitility.await("a new leader").atMost(Duration.ofSeconds(30)).ignoreExceptions()
           .until(() -> !cluster.streamLeader(nc, "FIXTURE").equals(leader));
-      assertThat(js.publish("fixture.b", "two".getBytes(StandardCharsets.UTF_8)).getSeqno()).isEqualTo(2);
+      var second = org.awaitility.Awaitility.await("a write to the new leader").atMost(Duration.ofSeconds(30)).ignoreExceptions()
+          .until(() -> js.publish("fixture.b", "two".getBytes(StandardCharsets.UTF_8),
+              io.nats.client.PublishOptions.builder().messageId("fixture-b").build()), java.util.Objects::nonNull);
+      assertThat(second.getSeqno()).isEqualTo(2);
 
       cluster.startNode(index);
       try (Connection back = cluster.connect(index)) {

@@ -8,7 +8,7 @@ import net.logstash.logback.mask.ValueMasker;
 
 /**
  * What never reaches a log line in clear: email addresses, payment tokens (gateway tokens such as
- * {@code tok_...}, {@code pm_...}, {@code card_...}) and bearer credentials, wherever they appear (a
+ * {@code tok_...}, {@code pm_...}, {@code card_...}), bearer credentials and JWTs, wherever they appear (a
  * message, an exception, an MDC value), and whole values of fields named like secrets. Used by both log
  * formats, so the rules are written once.
  */
@@ -18,7 +18,9 @@ public final class LogMasking implements ValueMasker {
   private static final List<Rule> RULES = List.of(
       new Rule(Pattern.compile("[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}"), "***@***"),
       new Rule(Pattern.compile("\\b(tok|pm|card|src|ba)_[A-Za-z0-9_]+"), "$1_***"),
-      new Rule(Pattern.compile("(?i)\\b(bearer|basic)\\s+[A-Za-z0-9._~+/=-]+"), "$1 ***"));
+      new Rule(Pattern.compile("(?i)\\b(bearer|basic)\\s+[A-Za-z0-9._~+/=-]+"), "$1 ***"),
+      // A JWT on its own (a token quoted in an error): header and payload are base64url JSON, so start with "eyJ".
+      new Rule(Pattern.compile("eyJ[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*"), "eyJ***"));
   private static final Set<String> SECRET_FIELDS = Set.of("paymenttoken", "token", "password", "secret", "authorization", "email");
 
   /** The text with every address, token and credential replaced. */
@@ -28,11 +30,13 @@ public final class LogMasking implements ValueMasker {
     boolean at = text.indexOf('@') >= 0;
     boolean underscore = text.indexOf('_') >= 0;
     boolean credential = mayHoldCredential(text);
-    if (!at && !underscore && !credential) return text;
+    boolean jwt = text.contains("eyJ");
+    if (!at && !underscore && !credential && !jwt) return text;
     String out = text;
     if (at) out = RULES.get(0).pattern().matcher(out).replaceAll(RULES.get(0).replacement());
     if (underscore) out = RULES.get(1).pattern().matcher(out).replaceAll(RULES.get(1).replacement());
     if (credential) out = RULES.get(2).pattern().matcher(out).replaceAll(RULES.get(2).replacement());
+    if (jwt) out = RULES.get(3).pattern().matcher(out).replaceAll(RULES.get(3).replacement());
     return out;
   }
 
