@@ -13,10 +13,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.web.client.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -132,10 +130,7 @@ class AccessRulesTest {
   void forgedExpiredAndMisdirectedTokensAreRefused() throws Exception {
     TokenIssuer otherKey = TokenIssuer.of(p.clientVertx, DevKeys.ensure(Files.createTempDirectory("orderflow-jwt-other-")));
     DevKeys trusted = DevKeys.ensure(keyDirOf());
-    String header = b64("{\"alg\":\"none\",\"typ\":\"JWT\"}");
-    long now = System.currentTimeMillis() / 1000;
-    String unsigned = header + "." + b64(new JsonObject().put("sub", "c-alice").put("roles", new JsonArray().add("admin"))
-        .put("iss", "orderflow").put("aud", "orderflow-api").put("exp", now + 3600).encode()) + ".";
+    String unsigned = ForgedTokens.unsignedAdmin("c-alice");
     // Algorithm confusion: an HS256 token whose secret is a public key's PEM text.
     String confused = TokenIssuer.of(p.clientVertx, new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(trusted.publicPem()),
         "orderflow", "orderflow-api").admin("mallory", Duration.ofHours(1));
@@ -150,7 +145,7 @@ class AccessRulesTest {
         "no roles", p.tokens.issue(new JsonObject(), "c-alice", Duration.ofHours(1)),
         "unknown role only", p.tokens.issue(new JsonObject().put("roles", new JsonArray().add("superuser")), "c-alice", Duration.ofHours(1)),
         "algorithm confusion", confused,
-        "tampered payload", tamper(alice));
+        "tampered payload", ForgedTokens.promotedToAdmin(alice));
     bad.forEach((why, token) -> {
       HttpResponse<Buffer> r = call(HttpMethod.GET, "/orders/" + aliceOrder, null, token);
       assertThat(r.statusCode()).as(why + ": " + r.bodyAsString()).isEqualTo(401);
@@ -166,17 +161,6 @@ class AccessRulesTest {
   /** The trusted development key's folder: the pipeline's hosts verify with its public half. */
   private java.nio.file.Path keyDirOf() {
     return java.nio.file.Path.of(p.settingsValue("ORDERFLOW_AUTH_JWT_DEV_KEY_DIR"));
-  }
-
-  private static String tamper(String token) {
-    String[] parts = token.split("\\.");
-    JsonObject claims = new JsonObject(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
-    claims.put("roles", new JsonArray().add("admin"));
-    return parts[0] + "." + b64(claims.encode()) + "." + parts[2];
-  }
-
-  private static String b64(String json) {
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
   }
 
   private HttpResponse<Buffer> call(HttpMethod method, String path, JsonObject body, String token) {

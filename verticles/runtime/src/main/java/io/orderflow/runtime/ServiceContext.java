@@ -52,7 +52,7 @@ public final class ServiceContext {
     this.lifecycle = lifecycle;
   }
 
-  /** A context outside a {@link ServiceHost}: for tests that start one service on their own. */
+  /** A context outside a {@link ServiceHost}: for tests that start one service on their own (from a test thread: it waits for the contract). */
   public static ServiceContext standalone(String service, Vertx vertx, Settings settings, JetStreamBridge bridge,
                                           Router publicRouter) {
     return new ServiceContext(service, vertx, settings, bridge, publicRouter, new Readiness(), service + "@test",

@@ -10,7 +10,10 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class RateLimiter {
   private static final long IDLE_NANOS = 60_000_000_000L;
+  private static final long SWEEP_EVERY_NANOS = 1_000_000_000L;
   private static final int SWEEP_AT = 50_000;
+  /** Beyond this many clients in a minute, a new one waits: the map cannot be grown without end by rotating addresses. */
+  private static final int MAX_CLIENTS = 200_000;
 
   private static final class Bucket {
     double tokens;
@@ -30,7 +33,9 @@ public final class RateLimiter {
   private final double perSecond;
   private final double burst;
   private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong lastSweep = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
 
+  /** {@code perSecond} may be below 1 (one request a minute is 1/60). */
   public RateLimiter(double perSecond, double burst) {
     if (perSecond <= 0 || burst < 1) throw new IllegalArgumentException("a rate limit needs a rate above 0 and a burst of at least 1");
     this.perSecond = perSecond;
@@ -39,17 +44,32 @@ public final class RateLimiter {
 
   /** Takes one request's token: 0 when it may go, else the milliseconds until a token is back. */
   public long take(String client) {
-    long now = System.nanoTime();
-    if (buckets.size() > SWEEP_AT) buckets.values().removeIf(b -> now - b.refilledAt > IDLE_NANOS);
-    Bucket b = buckets.computeIfAbsent(client, k -> new Bucket(burst, now));
+    Bucket b = buckets.get(client);
+    if (b == null) {
+      sweepIfDue();
+      if (buckets.size() >= MAX_CLIENTS) return 1000;
+      b = buckets.computeIfAbsent(client, k -> new Bucket(burst, System.nanoTime()));
+    }
     synchronized (b) {
-      b.refill(now, perSecond, burst);
+      b.refill(System.nanoTime(), perSecond, burst);
       if (b.tokens >= 1) {
         b.tokens -= 1;
         return 0;
       }
       return (long) Math.ceil((1 - b.tokens) / perSecond * 1000);
     }
+  }
+
+  /** Idle buckets go, at most once a second and only when there are many: one request never pays for a scan of all. */
+  private void sweepIfDue() {
+    long now = System.nanoTime();
+    long last = lastSweep.get();
+    if (buckets.size() <= SWEEP_AT || now - last < SWEEP_EVERY_NANOS || !lastSweep.compareAndSet(last, now)) return;
+    buckets.values().removeIf(b -> {
+      synchronized (b) {
+        return now - b.refilledAt > IDLE_NANOS;
+      }
+    });
   }
 
   /** Without taking one: the milliseconds until the client's next token, 0 if it has one. */
@@ -62,8 +82,9 @@ public final class RateLimiter {
     }
   }
 
-  public double perSecond() {
-    return perSecond;
+  /** "100 requests a second", as refusals say it. */
+  public String describe() {
+    return (perSecond == Math.rint(perSecond) ? String.valueOf((long) perSecond) : String.valueOf(perSecond)) + " requests a second";
   }
 
   /** 429 with the seconds to wait. */

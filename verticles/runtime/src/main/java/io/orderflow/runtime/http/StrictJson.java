@@ -12,14 +12,15 @@ import java.util.Optional;
 /**
  * One streaming pass over a request body before anything else reads it, refusing what a lenient parser would
  * quietly resolve: a key given twice (which one wins differs between parsers, so a proxy and this service could
- * read different orders), nesting deeper than any request of ours needs, and numbers or strings far beyond any
- * field's limits. Nothing is built; the pass costs about as much as reading the bytes.
+ * read different orders), nesting deeper than any request of ours needs, and numbers far longer than any field
+ * allows (strings are bounded by the body limit and the contract). Nothing is built; the pass costs about as
+ * much as reading the bytes.
  */
 final class StrictJson {
   static final int MAX_DEPTH = 16;
   private static final JsonFactory FACTORY = JsonFactory.builder()
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).maxNumberLength(32).maxStringLength(16 * 1024).build())
+      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).maxNumberLength(32).build())
       .build();
 
   private StrictJson() {}

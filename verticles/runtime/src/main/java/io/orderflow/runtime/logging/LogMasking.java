@@ -13,14 +13,14 @@ import net.logstash.logback.mask.ValueMasker;
  * formats, so the rules are written once.
  */
 public final class LogMasking implements ValueMasker {
-  private record Rule(Pattern pattern, String replacement) {}
+  private record Rule(String kind, Pattern pattern, String replacement) {}
 
   private static final List<Rule> RULES = List.of(
-      new Rule(Pattern.compile("[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}"), "***@***"),
-      new Rule(Pattern.compile("\\b(tok|pm|card|src|ba)_[A-Za-z0-9_]+"), "$1_***"),
-      new Rule(Pattern.compile("(?i)\\b(bearer|basic)\\s+[A-Za-z0-9._~+/=-]+"), "$1 ***"),
+      new Rule("an email address", Pattern.compile("[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}"), "***@***"),
+      new Rule("a payment token", Pattern.compile("\\b(tok|pm|card|src|ba)_[A-Za-z0-9_]+"), "$1_***"),
+      new Rule("a credential", Pattern.compile("(?i)\\b(bearer|basic)\\s+[A-Za-z0-9._~+/=-]+"), "$1 ***"),
       // A JWT on its own (a token quoted in an error): header and payload are base64url JSON, so start with "eyJ".
-      new Rule(Pattern.compile("eyJ[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*"), "eyJ***"));
+      new Rule("a JWT", Pattern.compile("eyJ[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*"), "eyJ***"));
   private static final Set<String> SECRET_FIELDS = Set.of("paymenttoken", "token", "password", "secret", "authorization", "email");
 
   /** The text with every address, token and credential replaced. */
@@ -38,6 +38,18 @@ public final class LogMasking implements ValueMasker {
     if (credential) out = RULES.get(2).pattern().matcher(out).replaceAll(RULES.get(2).replacement());
     if (jwt) out = RULES.get(3).pattern().matcher(out).replaceAll(RULES.get(3).replacement());
     return out;
+  }
+
+  /**
+   * What kind of secret the text holds in clear ("an email address", ...), or empty: what {@link #mask} would
+   * have replaced. A masked text holds none, so a log line that has one bypassed the masking.
+   */
+  public static java.util.Optional<String> secretIn(String text) {
+    if (text == null) return java.util.Optional.empty();
+    for (Rule r : RULES) {
+      if (r.pattern().matcher(text).find()) return java.util.Optional.of(r.kind());
+    }
+    return java.util.Optional.empty();
   }
 
   private static boolean mayHoldCredential(String text) {

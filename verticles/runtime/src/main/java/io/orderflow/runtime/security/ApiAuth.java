@@ -56,10 +56,17 @@ public final class ApiAuth {
         limiter(settings, "http.rate-limit.anonymous", 20));
   }
 
-  /** {@code <prefix>.per-second} requests a second, bursts of {@code <prefix>.burst} (twice that by default). */
+  /** {@code <prefix>.per-second} requests a second (a fraction is fine), bursts of {@code <prefix>.burst} (twice the rate by default). */
   private static RateLimiter limiter(Settings settings, String prefix, int perSecond) {
-    int rate = settings.integer(prefix + ".per-second", perSecond);
-    return new RateLimiter(rate, settings.integer(prefix + ".burst", 2 * rate));
+    String key = prefix + ".per-second";
+    double rate;
+    try {
+      rate = Double.parseDouble(settings.string(key, String.valueOf(perSecond)));
+    } catch (NumberFormatException e) {
+      throw new IllegalStateException("setting " + key + " must be a number of requests a second");
+    }
+    if (!(rate > 0)) throw new IllegalStateException("setting " + key + " must be above 0");
+    return new RateLimiter(rate, settings.integer(prefix + ".burst", (int) Math.max(1, Math.ceil(2 * rate))));
   }
 
   /** For a service started on its own without keys (tests): a random secret nobody knows, so every token is refused. */
@@ -95,7 +102,7 @@ public final class ApiAuth {
     Caller caller = ar.result();
     long wait = caller.isAdmin() ? 0 : perCaller.take("sub:" + caller.subject());
     if (wait > 0) {
-      RateLimiter.refuse(ctx, wait, "more than " + (long) perCaller.perSecond() + " requests a second from " + caller.subject());
+      RateLimiter.refuse(ctx, wait, "more than " + perCaller.describe() + " from " + caller.subject());
     } else if (caller.roles().stream().noneMatch(allowed::contains)) {
       refuse(ctx, 403, "Forbidden", "this needs the role " + String.join(" or ", allowed.stream().map(Role::claim).toList()),
           FORBIDDEN_CHALLENGE);

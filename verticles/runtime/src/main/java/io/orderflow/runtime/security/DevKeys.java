@@ -2,11 +2,9 @@ package io.orderflow.runtime.security;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -46,11 +44,9 @@ public record DevKeys(String privatePem, String publicPem) {
     Path tmp = Files.createTempFile(dir, ".jwt-dev-key", ".tmp", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     try {
       Files.writeString(tmp, both, StandardCharsets.US_ASCII);
-      try {
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException | FileAlreadyExistsException e) {
-        Files.move(tmp, file);
-      }
+      // A link appears whole and fails if the file exists: when several processes start at once (run --split),
+      // the first one's key stays and the others read it. A rename would replace it under whoever read it first.
+      Files.createLink(file, tmp);
     } catch (FileAlreadyExistsException another) {
       // another process made it first: use theirs
     } finally {

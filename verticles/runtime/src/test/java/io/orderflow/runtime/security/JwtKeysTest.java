@@ -65,6 +65,29 @@ class JwtKeysTest {
   }
 
   @Test
+  void processesStartingTogetherAllGetTheOneKeyThatStays() throws Exception {
+    // run --split starts five services at once on a fresh checkout, each making the key if it is missing.
+    Path keys = dir.resolve("racing");
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      var start = new java.util.concurrent.CountDownLatch(1);
+      List<java.util.concurrent.Future<DevKeys>> made = new java.util.ArrayList<>();
+      for (int i = 0; i < 8; i++) made.add(pool.submit(() -> {
+        start.await();
+        return DevKeys.ensure(keys);
+      }));
+      start.countDown();
+      DevKeys kept = DevKeys.ensure(keys);
+      for (var f : made) assertThat(f.get(10, TimeUnit.SECONDS)).isEqualTo(kept);
+      try (var left = Files.list(keys)) {
+        assertThat(left.map(f -> f.getFileName().toString()).toList()).containsExactly(DevKeys.FILE);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void rsaAndEcPublicKeysVerifyTheirAlgorithmsSideBySide() throws Exception {
     KeyPair rsa = pair("RSA", 2048);
     KeyPair ec = pair("EC", 256);
