@@ -114,10 +114,15 @@ public final class ApiAuth {
 
   /** The request's token was verified before and has not expired: its caller is limited by subject, not address. */
   private boolean knownToken(RoutingContext ctx) {
-    String header = ctx.request().getHeader("Authorization");
-    if (header == null || header.length() < 8) return false;
-    Verified v = verified.get(header.substring(7).trim());
+    String token = bearerToken(ctx.request().getHeader("Authorization"));
+    Verified v = token == null ? null : verified.get(token);
     return v != null && v.expiresAtMillis() > System.currentTimeMillis();
+  }
+
+  /** The token of an {@code Authorization: Bearer <token>} header, or null for any other header or none. */
+  private static String bearerToken(String header) {
+    if (header == null || header.length() < 8 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) return null;
+    return header.substring(7).trim();
   }
 
   /** The caller a {@link #require} handler before this one let through. */
@@ -130,10 +135,8 @@ public final class ApiAuth {
   private Future<Caller> authenticate(RoutingContext ctx) {
     String header = ctx.request().getHeader("Authorization");
     if (header == null) return Future.failedFuture("a bearer token is required (Authorization: Bearer <token>)");
-    if (header.length() < 8 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return Future.failedFuture("the Authorization header must be 'Bearer <token>'");
-    }
-    return verify(header.substring(7).trim());
+    String token = bearerToken(header);
+    return token == null ? Future.failedFuture("the Authorization header must be 'Bearer <token>'") : verify(token);
   }
 
   /** The caller a token names, once its signature, issuer, audience, expiry and roles check out. */
