@@ -63,11 +63,23 @@ public sealed interface Event {
     }
   }
 
-  /** An operator set a SKU's available quantity (a set, not an add). */
-  record StockSet(String sku, long available) implements Event {
+  /**
+   * An operator set a SKU's available quantity (a set, not an add), and with it the price ({@code priceCents} in
+   * {@code currency}; null in events from before prices were recorded). {@code actor}: who did it, the token's
+   * subject (null for the demo catalog's seeding and earlier events).
+   */
+  record StockSet(String sku, long available, Long priceCents, String currency, String actor) implements Event {
     public StockSet {
       Ids.requireSku(sku);
       if (available < 0) throw new IllegalArgumentException("available must not be negative");
+      if (priceCents != null && priceCents <= 0) throw new IllegalArgumentException("priceCents must be positive");
+      if (currency != null) Currency.require(currency);
+      if (actor != null && (actor.isBlank() || actor.length() > 256)) throw new IllegalArgumentException("actor must be 1 to 256 characters");
+    }
+
+    /** A quantity alone, by no one in particular (seeding, tests, loaded history). */
+    public StockSet(String sku, long available) {
+      this(sku, available, null, null, null);
     }
 
     public String subject() {
@@ -207,6 +219,31 @@ public sealed interface Event {
 
     public String subject() {
       return breaker;
+    }
+  }
+
+  /**
+   * An operator did something outside any order's saga: replayed or deleted a dead letter, erased a customer's
+   * contact data. {@code actor} is the token's subject; {@code target} what it acted on (a dead letter's DLQ
+   * sequence and consumer, a customer id); {@code action} is the event's subject.
+   */
+  record OperatorAction(String action, String actor, String target, String detail) implements Event {
+    public static final String DEAD_LETTER_REPLAYED = "dead-letter-replayed";
+    public static final String DEAD_LETTER_DELETED = "dead-letter-deleted";
+    public static final String CONTACT_ERASED = "contact-erased";
+
+    public OperatorAction {
+      if (!java.util.Set.of(DEAD_LETTER_REPLAYED, DEAD_LETTER_DELETED, CONTACT_ERASED).contains(action)) {
+        throw new IllegalArgumentException("unknown operator action " + action);
+      }
+      if (actor == null || actor.isBlank() || actor.length() > 256) throw new IllegalArgumentException("actor must be 1 to 256 characters");
+      java.util.Objects.requireNonNull(target, "target");
+      if (target.length() > 512) throw new IllegalArgumentException("target must be at most 512 characters");
+      if (detail != null && detail.length() > 2048) throw new IllegalArgumentException("detail must be at most 2048 characters");
+    }
+
+    public String subject() {
+      return action;
     }
   }
 }

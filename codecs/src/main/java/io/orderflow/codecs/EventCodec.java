@@ -99,6 +99,11 @@ public final class EventCodec {
     if (ceType == null) return failed(DecodeError.Kind.INVALID, "missing type");
     var type = EventType.ofCeType(ceType);
     if (type.isEmpty()) return failed(DecodeError.Kind.UNKNOWN_TYPE, "unknown type " + ceType);
+    // Each type has one publisher: an event claiming another source is forged or broken.
+    String source = text(root, "source");
+    if (!type.get().source().equals(source)) {
+      return failed(DecodeError.Kind.INVALID, ceType + " comes from " + type.get().source() + ", not from " + (source == null ? "no source" : source));
+    }
     String id = text(root, "id");
     String subject = text(root, "subject");
     String time = text(root, "time");

@@ -20,7 +20,8 @@ public enum EventType {
   PAYMENT_DECLINED("orderflow.payment.declined.v1", Event.PaymentDeclined.class, "payments", Subjects.PAYMENTS),
   PAYMENT_VOIDED("orderflow.payment.voided.v1", Event.PaymentVoided.class, "payments", Subjects.PAYMENTS_VOIDED),
   BREAKER_CHANGED("orderflow.system.breaker-changed.v1", Event.BreakerChanged.class, "payments", Subjects.SYSTEM_BREAKER),
-  NOTIFICATION_SENT("orderflow.notification.sent.v1", Event.NotificationSent.class, "notifications", Subjects.NOTIFICATIONS);
+  NOTIFICATION_SENT("orderflow.notification.sent.v1", Event.NotificationSent.class, "notifications", Subjects.NOTIFICATIONS),
+  OPERATOR_ACTION("orderflow.operator.action.v1", Event.OperatorAction.class, "ops", Subjects.SYSTEM_OPERATOR);
 
   private static final Map<String, EventType> BY_CE_TYPE =
       Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(EventType::ceType, Function.identity()));
@@ -54,7 +55,7 @@ public enum EventType {
 
   /** True for the events of one order's saga; stock sets and breaker transitions are about other things. */
   public boolean isOrderEvent() {
-    return this != STOCK_SET && this != BREAKER_CHANGED;
+    return this != STOCK_SET && this != BREAKER_CHANGED && this != OPERATOR_ACTION;
   }
 
   /** The CloudEvents {@code source}: the service that owns the event. */
@@ -65,6 +66,18 @@ public enum EventType {
   /** The NATS subject the event is published on; the last token is the event's subject (order id or SKU). */
   public String natsSubject(String subject) {
     return subjectPrefix + "." + subject;
+  }
+
+  /**
+   * Why an event of this type may not have come on {@code natsSubject}, or null when it may. An event's type fixes
+   * its subject, and NATS permissions fix who may publish on a subject: an event of one service's type on
+   * another's subject is forged (or misrouted), even when its body is valid. A replay comes on the replay
+   * subject of one consumer ({@code orderflow.replay.<consumer>.<subject>}): only its last token is the event's.
+   */
+  public String misrouted(String natsSubject, String eventSubject, boolean replay) {
+    String expected = natsSubject(eventSubject);
+    boolean ok = replay ? eventSubject.equals(Subjects.lastToken(natsSubject)) : expected.equals(natsSubject);
+    return ok ? null : ceType + " is published by " + service + " on " + expected + ", this one came on " + natsSubject;
   }
 
   public static Optional<EventType> ofCeType(String ceType) {

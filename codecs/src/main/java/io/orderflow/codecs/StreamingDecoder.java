@@ -46,6 +46,7 @@ final class StreamingDecoder {
 
   private Envelope envelope(JsonParser p) throws IOException {
     String specversion = null;
+    String source = null;
     String id = null;
     EventType type = null;
     String subject = null;
@@ -61,6 +62,7 @@ final class StreamingDecoder {
       switch (name) {
         case "specversion" -> specversion = text(p);
         case "id" -> id = text(p);
+        case "source" -> source = text(p);
         case "type" -> {
           String ceType = text(p);
           type = ceType == null ? null : EventType.ofCeType(ceType).orElse(null);
@@ -83,7 +85,7 @@ final class StreamingDecoder {
         default -> p.skipChildren();
       }
     }
-    if (!Envelope.SPEC_VERSION.equals(specversion) || type == null || id == null || id.isBlank()
+    if (!Envelope.SPEC_VERSION.equals(specversion) || type == null || !type.source().equals(source) || id == null || id.isBlank()
         || subject == null || time == null) {
       return null;
     }

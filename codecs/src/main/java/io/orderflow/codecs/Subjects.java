@@ -17,6 +17,8 @@ public final class Subjects {
   public static final String PAYMENTS = "orderflow.payments.decided";
   public static final String PAYMENTS_VOIDED = "orderflow.payments.voided";
   public static final String SYSTEM_BREAKER = "orderflow.system.breaker";
+  /** Operator actions (dead-letter replays and deletes, contact erasure): {@code orderflow.system.operator.<action>}. */
+  public static final String SYSTEM_OPERATOR = "orderflow.system.operator";
   public static final String NOTIFICATIONS = "orderflow.notifications";
   public static final String AUDIT_BLOCKS = "orderflow.audit.blocks";
   public static final String DLQ = "orderflow.dlq";

@@ -23,8 +23,9 @@ class EventCodecEquivalenceTest {
   private static final String SPEC = "\"specversion\":\"1.0\"";
   private static final String ID = "\"id\":\"e1\"";
   private static final String SOURCE = "\"source\":\"/orderflow/orders\"";
-  private static final String CONFIRMED = "\"type\":\"orderflow.order.confirmed.v1\"";
-  private static final String PLACED = "\"type\":\"orderflow.order.placed.v1\"";
+  // With the source their types have (orders'): a type's source is checked like the rest.
+  private static final String CONFIRMED = "\"type\":\"orderflow.order.confirmed.v1\",\"source\":\"/orderflow/orders\"";
+  private static final String PLACED = "\"type\":\"orderflow.order.placed.v1\",\"source\":\"/orderflow/orders\"";
   private static final String SUBJECT = "\"subject\":\"" + ORDER + "\"";
   private static final String TIME = "\"time\":\"2026-11-25T10:15:30.5Z\"";
   private static final String CONFIRMED_DATA =

@@ -60,7 +60,7 @@ class EventCodecTest {
   @Test
   void aMalformedDeliveryAttemptIsIgnoredLikeAnUnknownField() {
     String json = """
-        {"specversion":"1.0","id":"e1","source":"/x","type":"orderflow.order.confirmed.v1","subject":"%s",
+        {"specversion":"1.0","id":"e1","source":"/orderflow/orders","type":"orderflow.order.confirmed.v1","subject":"%s",
          "time":"2026-11-25T10:15:30Z","deliveryattempt":"often",
          "data":{"orderId":"%s","customerId":"c-1","totalCents":5,"currency":"EUR"}}
         """.formatted(ORDER, ORDER);
@@ -77,9 +77,26 @@ class EventCodecTest {
   }
 
   @Test
+  void anEventWithoutItsTypesSourceIsInvalid() {
+    String json = """
+        {"specversion":"1.0","id":"e1",%s"type":"orderflow.order.confirmed.v1","subject":"%s","time":"2026-11-25T10:15:30Z",
+         "data":{"orderId":"%s","customerId":"c-1","totalCents":5,"currency":"EUR"}}
+        """;
+    for (String source : new String[] {"", "\"source\":\"/orderflow/payments\",", "\"source\":null,", "\"source\":\"/orderflow/orders/\","}) {
+      Decoded decoded = EventCodec.decode(json.formatted(source, ORDER, ORDER).getBytes(StandardCharsets.UTF_8));
+      assertThat(decoded).as(source).isInstanceOfSatisfying(Decoded.Failed.class, f -> {
+        assertThat(f.error().kind()).isEqualTo(DecodeError.Kind.INVALID);
+        assertThat(f.error().detail()).contains("comes from /orderflow/orders");
+      });
+    }
+    assertThat(EventCodec.decode(json.formatted("\"source\":\"/orderflow/orders\",", ORDER, ORDER).getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(Decoded.Ok.class);
+  }
+
+  @Test
   void unknownFieldsAreIgnored() {
     String json = """
-        {"specversion":"1.0","id":"e1","source":"/x","type":"orderflow.order.confirmed.v1","subject":"%s",
+        {"specversion":"1.0","id":"e1","source":"/orderflow/orders","type":"orderflow.order.confirmed.v1","subject":"%s",
          "time":"2026-11-25T10:15:30Z","newattr":"x",
          "data":{"orderId":"%s","customerId":"c-1","totalCents":5,"currency":"EUR","loyaltyPoints":7}}
         """.formatted(ORDER, ORDER);

@@ -32,7 +32,9 @@ final class EventSamples {
         new Event.PaymentDeclined(ORDER, "card_declined", 4999, "EUR"),
         new Event.PaymentVoided(ORDER, "ch_5f2c9a4e1b7d3a60c8e94f12", 4999, "EUR"),
         new Event.BreakerChanged("payment-gateway", "OPEN", "payments-1"),
-        new Event.NotificationSent(ORDER, "order-confirmed", "<" + ORDER + ".confirmed@orderflow>"));
+        new Event.NotificationSent(ORDER, "order-confirmed", "<" + ORDER + ".confirmed@orderflow>"),
+        new Event.OperatorAction(Event.OperatorAction.DEAD_LETTER_REPLAYED, "admin-1", "DLQ#12 (payments-reserved, orderflow.inventory.reserved.x)",
+            "to orderflow.replay.payments-reserved.x"));
   }
 
   /** Data at the edges: nulls where the records allow them, escapes, non-ASCII, extreme numbers. */
@@ -46,6 +48,8 @@ final class EventSamples {
         new Event.OrderCancelled(ORDER, "c-1042", CancelReason.PAYMENT_TOKEN_EXPIRED, AWKWARD_TEXT, ""),
         new Event.StockSet(longSku, Long.MAX_VALUE),
         new Event.StockSet("0", 0),
+        new Event.StockSet("SKU-PRICED", 3, 1999L, "EUR", AWKWARD_TEXT),
+        new Event.OperatorAction(Event.OperatorAction.CONTACT_ERASED, AWKWARD_TEXT, "", null),
         new Event.StockRejected(ORDER, "SKU-1", Integer.MIN_VALUE, Long.MIN_VALUE),
         new Event.StockCommitted(ORDER, List.of()),
         new Event.PaymentAuthorized(ORDER, "", Long.MIN_VALUE, "EUR"),

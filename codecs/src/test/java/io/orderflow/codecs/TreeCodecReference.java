@@ -63,6 +63,11 @@ final class TreeCodecReference {
     if (ceType == null) return failed(DecodeError.Kind.INVALID, "missing type");
     var type = EventType.ofCeType(ceType);
     if (type.isEmpty()) return failed(DecodeError.Kind.UNKNOWN_TYPE, "unknown type " + ceType);
+    // Since events are checked for their publisher: each type has one source.
+    String source = text(root, "source");
+    if (!type.get().source().equals(source)) {
+      return failed(DecodeError.Kind.INVALID, ceType + " comes from " + type.get().source() + ", not from " + (source == null ? "no source" : source));
+    }
     String id = text(root, "id");
     String subject = text(root, "subject");
     String time = text(root, "time");

@@ -111,7 +111,8 @@ public final class Main {
 
   private static void pspSim(Settings settings) throws Exception {
     Vertx vertx = Vertx.vertx();
-    var psp = new PspSimVerticle(settings.string("psp.host", ServiceHost.ANY_HOST), settings.port("psp.port", 8090));
+    var psp = new PspSimVerticle(settings.string("psp.host", ServiceHost.ANY_HOST), settings.port("psp.port", 8090),
+        settings.string("psp.admin-secret", ""));
     vertx.deployVerticle(psp).await(30, TimeUnit.SECONDS);
     LOG.info("psp-sim listening on :{}", psp.actualPort());
     awaitShutdown(() -> vertx.close().await(10, TimeUnit.SECONDS));

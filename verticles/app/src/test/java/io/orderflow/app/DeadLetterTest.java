@@ -90,6 +90,42 @@ class DeadLetterTest {
   }
 
   @Test
+  void aForgedOrderConfirmedOnThePaymentsSubjectConfirmsNothingAndIsDeadLetteredWithTheReason() throws Exception {
+    stock("SKU-FORGED", 10);
+    String id = placePending("c-forged", "SKU-FORGED", 2);
+    String subject = Subjects.PAYMENTS + "." + id;
+    // A valid OrderConfirmed, body and all, on a subject only payments may publish on (as if payments' identity
+    // were stolen, or NATS permissions were off): its type belongs to orders' ended subject.
+    var forged = io.orderflow.codecs.Envelope.of(new io.orderflow.codecs.Event.OrderConfirmed(id, "c-forged", 2_500, "EUR",
+        io.orderflow.runtime.TestHandOffs.REQUEST), Instant.now(), null, null);
+    publish(subject, io.orderflow.codecs.EventCodec.encode(forged), Map.of());
+
+    JsonObject letter = awaitDeadLetter(Topology.ORDERS_PAYMENTS.durable(), subject);
+    assertThat(letter.getString("error")).startsWith("WRONG_SUBJECT: orderflow.order.confirmed.v1 is published by orders on "
+        + Subjects.ORDERS_ENDED + "." + id);
+    assertThat(letter.getLong("deliveries")).as("refused at once").isEqualTo(1);
+    // Refused, never handled: the order is not confirmed; the saga consumer's dead letter ends it as any poison does.
+    await().atMost(PATIENCE).until(() -> order(id).getString("status").equals("CANCELLED"));
+    assertThat(order(id).getString("reason")).isEqualTo("PROCESSING_FAILED");
+    assertThat(events(id, "orderflow.order.confirmed.v1")).isEmpty();
+  }
+
+  @Test
+  void anEventClaimingAnotherSourceIsDeadLetteredAsInvalid() throws Exception {
+    String order = io.orderflow.codecs.Ids.newOrderId();
+    String subject = Subjects.PAYMENTS + "." + order;
+    var authorized = io.orderflow.codecs.Envelope.of(new io.orderflow.codecs.Event.PaymentAuthorized(order, "ch_1", 2_500, "EUR"),
+        Instant.now(), null, null);
+    String json = new String(io.orderflow.codecs.EventCodec.encode(authorized), StandardCharsets.UTF_8)
+        .replace("\"source\":\"/orderflow/payments\"", "\"source\":\"/orderflow/orders\"");
+    assertThat(json).contains("/orderflow/orders");
+    publish(subject, json.getBytes(StandardCharsets.UTF_8), Map.of());
+
+    JsonObject letter = awaitDeadLetter(Topology.ORDERS_PAYMENTS.durable(), subject);
+    assertThat(letter.getString("error")).startsWith("INVALID").contains("comes from /orderflow/payments, not from /orderflow/orders");
+  }
+
+  @Test
   void aDeadLetterShowsItsPayloadAndHeaders() throws Exception {
     String subject = Subjects.PAYMENTS + "." + UUID.randomUUID();
     String payload = "{\"specversion\":\"1.0\",\"id\":\"e-1\",\"type\":\"orderflow.payment.refunded.v9\"}";
@@ -181,6 +217,17 @@ class DeadLetterTest {
     assertThat(events(id, "orderflow.payment.declined.v1")).hasSize(1);
     assertThat(events(id, "orderflow.order.cancelled.v1").get(0).getString("causationid")).isEqualTo(declined.id());
     assertThat(messageCount(Topology.PAYMENTS)).isEqualTo(eventStreams.get(Topology.PAYMENTS));
+    // On the record: who replayed which dead letter.
+    var record = operatorRecord(io.orderflow.codecs.Event.OperatorAction.DEAD_LETTER_REPLAYED);
+    assertThat(record.actor()).isEqualTo("test-admin");
+    assertThat(record.target()).startsWith("DLQ#" + letter.getLong("sequence") + " (orders-payments, ");
+    assertThat(record.detail()).isEqualTo("to " + replaySubject);
+  }
+
+  /** The last OperatorAction of a kind, read from the SYSTEM stream. */
+  private io.orderflow.codecs.Event.OperatorAction operatorRecord(String action) throws Exception {
+    MessageInfo m = p.nc.jetStreamManagement().getLastMessage(Topology.SYSTEM, Subjects.SYSTEM_OPERATOR + "." + action);
+    return (io.orderflow.codecs.Event.OperatorAction) ((io.orderflow.codecs.Decoded.Ok) EventCodec.decode(m.getData())).envelope().data();
   }
 
   @Test
@@ -213,6 +260,9 @@ class DeadLetterTest {
     var r = p.call(HttpMethod.DELETE, mgmt, "/admin/dlq/" + seq, null, Map.of());
 
     assertThat(r.statusCode()).isEqualTo(204);
+    var record = operatorRecord(io.orderflow.codecs.Event.OperatorAction.DEAD_LETTER_DELETED);
+    assertThat(record.actor()).isEqualTo("test-admin");
+    assertThat(record.target()).isEqualTo("DLQ#" + seq + " (orders-payments, " + subject + ")");
     assertThat(p.get(mgmt, "/admin/dlq/" + seq).statusCode()).isEqualTo(404);
     assertThat(sequences(deadLetters(1000))).doesNotContain(seq);
     assertThat(p.call(HttpMethod.DELETE, mgmt, "/admin/dlq/" + seq, null, Map.of()).statusCode()).isEqualTo(404);

@@ -8,6 +8,7 @@ import io.orderflow.runtime.messaging.Provisioner;
 import io.orderflow.runtime.ServiceHost;
 import io.orderflow.runtime.Settings;
 import io.orderflow.runtime.messaging.Topology;
+import io.orderflow.runtime.nats.NatsIdentities;
 import io.orderflow.runtime.security.DevKeys;
 import io.orderflow.runtime.security.TokenIssuer;
 import io.orderflow.runtime.telemetry.Telemetry;
@@ -45,11 +46,14 @@ final class Pipeline implements AutoCloseable {
   final TokenIssuer tokens;
   private final Map<String, String> customerTokens = new java.util.concurrent.ConcurrentHashMap<>();
   final String adminToken;
+  /** psp-sim's admin secret: {@link #call} presents it on psp-sim's port, an admin token elsewhere. */
+  static final String PSP_ADMIN_SECRET = "pipeline-psp-admin-secret";
 
   Pipeline() throws Exception {
-    nats = NatsServer.start();
+    // The server as ./orderflow run starts it: every service connects as its own identity, with its permissions.
+    nats = NatsServer.secured();
     nc = nats.connect();
-    settings.put("NATS_URL", nats.url());
+    settings.putAll(nats.settings());
     settings.put("ORDERFLOW_CONSUMER_ACK_WAIT", "10s");
     settings.put("ORDERFLOW_CONSUMER_BACKOFF", "50ms");
     settings.put("ORDERFLOW_CONSUMER_MAX_BACKOFF", "1s");
@@ -60,8 +64,10 @@ final class Pipeline implements AutoCloseable {
     settings.put("ORDERFLOW_AUTH_JWT_DEV_KEY_DIR", keyDir.toString());
     tokens = TokenIssuer.of(clientVertx, DevKeys.ensure(keyDir));
     adminToken = tokens.admin("test-admin", java.time.Duration.ofHours(1));
-    Provisioner.from(Settings.of(settings)).provision(nc);
-    var psp = new PspSimVerticle(0);
+    try (Connection provisioner = nats.connectAs(NatsIdentities.PROVISIONER)) {
+      Provisioner.from(Settings.of(settings)).provision(provisioner);
+    }
+    var psp = new PspSimVerticle(0, PSP_ADMIN_SECRET);
     clientVertx.deployVerticle(psp).await(20, TimeUnit.SECONDS);
     pspPort = psp.actualPort();
     mailDir = Files.createTempDirectory("orderflow-mail-");
@@ -133,7 +139,7 @@ final class Pipeline implements AutoCloseable {
     var req = http.request(method, port, "127.0.0.1", path);
     if (!headers.containsKey("Authorization")) {
       boolean placing = method == HttpMethod.POST && path.startsWith("/orders") && body != null && body.getValue("customerId") instanceof String;
-      req.putHeader("Authorization", "Bearer " + (placing ? customerToken(body.getString("customerId")) : adminToken));
+      req.putHeader("Authorization", "Bearer " + (port == pspPort ? PSP_ADMIN_SECRET : placing ? customerToken(body.getString("customerId")) : adminToken));
     }
     // An empty Authorization stands for none at all: an anonymous request.
     headers.forEach((k, v) -> {
@@ -187,6 +193,10 @@ final class Pipeline implements AutoCloseable {
     clientVertx.close().await(10, TimeUnit.SECONDS);
     smtp.close();
     nc.close();
+    // Every service did its work within its NATS permissions: a violation would be a rule missing from
+    // config/nats/identities.conf (or a service doing what it should not).
+    List<String> violations = nats.violations();
     nats.close();
+    if (!violations.isEmpty()) throw new AssertionError("NATS permission violations during the test:\n" + String.join("\n", violations));
   }
 }

@@ -9,12 +9,11 @@ import java.util.List;
 /**
  * Audit: every event of every stream, appended once to a hash-chained log in the AUDIT stream (deny
  * delete, deny purge). Its consumers are pinned, so each one's events go to one instance at a time (usually
- * the same instance for all four); its blocks are fenced by the expected last sequence all the same, so two
+ * the same instance for all five); its blocks are fenced by the expected last sequence all the same, so two
  * writers never fork the chain. Every instance folds the log and answers queries.
  */
 public final class AuditService implements OrderflowService {
-  private static final List<Topology.ConsumerSpec> SOURCES =
-      List.of(Topology.AUDIT_ORDERS, Topology.AUDIT_INVENTORY, Topology.AUDIT_PAYMENTS, Topology.AUDIT_NOTIFICATIONS);
+  private static final List<Topology.ConsumerSpec> SOURCES = Topology.AUDIT_CONSUMERS;
 
   @Override
   public String name() {
@@ -23,7 +22,7 @@ public final class AuditService implements OrderflowService {
 
   @Override
   public Future<Void> start(ServiceContext ctx) {
-    ctx.requires(List.of(Topology.AUDIT, Topology.ORDERS, Topology.INVENTORY, Topology.PAYMENTS, Topology.NOTIFICATIONS),
+    ctx.requires(List.of(Topology.AUDIT, Topology.ORDERS, Topology.INVENTORY, Topology.PAYMENTS, Topology.NOTIFICATIONS, Topology.SYSTEM),
         SOURCES, List.of(Topology.AUDIT_CHECKPOINT));
     var log = new AuditLog(ctx.bridge(), ctx.instanceId(), ctx.settings().longValue("audit.checkpoint-every", 10_000),
         ctx.settings().duration("audit.linger", java.time.Duration.ofMillis(5)).toMillis(),

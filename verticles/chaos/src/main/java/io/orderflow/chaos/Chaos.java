@@ -113,6 +113,7 @@ public final class Chaos {
     }
     // The processes have stopped: their logs are complete.
     for (String leak : LogHygiene.findings(dir)) out.fail("a secret in clear in a log: " + leak);
+    for (String violation : LogHygiene.permissionViolations(dir)) out.fail("a NATS permission violation: " + violation);
     out.tookSeconds = (System.nanoTime() - start) / 1e9;
     System.out.println(out.line());
     for (String f : out.failures) System.out.println("  FAIL " + f);

@@ -100,18 +100,21 @@ final class Deployment {
   final Http http;
   final NatsNodes nats;
   final String pspUrl;
+  /** The Authorization psp-sim's {@code /admin/*} (faults, ledger) want: its admin secret, made per run. */
+  final String pspAdmin;
   final Path mailDir;
   /** The key pair every service process verifies bearer tokens with; {@link Tokens} signs with it. */
   final DevKeys devKeys;
   final List<Instance> instances = new ArrayList<>();
   private final Map<String, String> serviceEnv = new LinkedHashMap<>();
 
-  private Deployment(Supervisor sup, Launch launch, Http http, NatsNodes nats, String pspUrl, Path mailDir, DevKeys devKeys) {
+  private Deployment(Supervisor sup, Launch launch, Http http, NatsNodes nats, String pspUrl, String pspAdmin, Path mailDir, DevKeys devKeys) {
     this.sup = sup;
     this.launch = launch;
     this.http = http;
     this.nats = nats;
     this.pspUrl = pspUrl;
+    this.pspAdmin = pspAdmin;
     this.mailDir = mailDir;
     this.devKeys = devKeys;
   }
@@ -136,7 +139,9 @@ final class Deployment {
     Path keyDir = sup.dir.resolve("jwt").toAbsolutePath();
     DevKeys keys = DevKeys.ensure(keyDir);
     Map<String, String> common = new LinkedHashMap<>();
-    common.put("NATS_URL", nats.urls());
+    common.put("NATS_URL", nats.serviceUrls());
+    // Every identity's password: a process uses its services' (and, for the DLQ admin, ops's).
+    common.putAll(nats.passwords);
     common.put("ORDERFLOW_AUTH_JWT_DEV_KEY_DIR", keyDir.toString());
     common.put("ORDERFLOW_NATS_REPLICAS", spec.natsNodes() >= 3 ? "3" : "1");
     common.putAll(timingEnv);
@@ -152,7 +157,9 @@ final class Deployment {
     if (before != null) before.run(nats.urls());
 
     int pspPort = LoopbackPorts.free();
-    Proc psp = sup.create("psp-sim", launch.java("psp-sim", true), Map.of("ORDERFLOW_PSP_PORT", String.valueOf(pspPort)));
+    String pspAdminSecret = io.orderflow.runtime.nats.NatsIdentities.randomPassword();
+    Proc psp = sup.create("psp-sim", launch.java("psp-sim", true),
+        Map.of("ORDERFLOW_PSP_PORT", String.valueOf(pspPort), "ORDERFLOW_PSP_ADMIN_SECRET", pspAdminSecret));
     psp.start();
     int smtpPort = LoopbackPorts.free();
     Path mail = Files.createDirectories(sup.dir.resolve("mail"));
@@ -160,14 +167,14 @@ final class Deployment {
         Map.of("ORDERFLOW_SMTP_PORT", String.valueOf(smtpPort), "ORDERFLOW_MAIL_DIR", mail.toString()));
     smtp.start();
 
-    Deployment d = new Deployment(sup, launch, http, nats, "http://127.0.0.1:" + pspPort, mail, keys);
+    Deployment d = new Deployment(sup, launch, http, nats, "http://127.0.0.1:" + pspPort, "Bearer " + pspAdminSecret, mail, keys);
     d.serviceEnv.putAll(common);
     d.serviceEnv.put("ORDERFLOW_PSP_URL", d.pspUrl);
     d.serviceEnv.put("ORDERFLOW_SMTP_HOST", "127.0.0.1");
     d.serviceEnv.put("ORDERFLOW_SMTP_PORT", String.valueOf(smtpPort));
     Wait.until("psp-sim up", Duration.ofSeconds(60), () -> {
       if (!psp.alive()) throw new IllegalStateException("psp-sim exited; see " + psp.log);
-      return http.status(d.pspUrl + "/admin/ledger") == 200;
+      return http.status(d.pspUrl + "/health") == 200;
     });
     long started = System.nanoTime();
     if (spec.combined()) {

@@ -67,10 +67,10 @@ final class GatewayFaults {
   }
 
   static void fault(Run r, JsonObject setting) throws Exception {
-    Http.Response resp = r.http.send("POST", r.d.pspUrl + "/admin/faults", setting.encode());
+    Http.Response resp = r.http.send("POST", r.d.pspUrl + "/admin/faults", setting.encode(), r.d.pspAdmin);
     if (resp.status() == 404) throw new IllegalStateException("psp-sim has no POST /admin/faults yet (issue 3, item 1)");
     if (resp.status() / 100 != 2) throw new IllegalStateException("POST /admin/faults " + setting.encode() + " answered " + resp.status() + ": " + Http.abbreviate(resp.body()));
-    Http.Response now = r.http.send("GET", r.d.pspUrl + "/admin/faults", null);
+    Http.Response now = r.http.send("GET", r.d.pspUrl + "/admin/faults", null, r.d.pspAdmin);
     r.out.note("gateway fault " + setting.encode() + " -> " + Http.abbreviate(now.body()));
   }
 

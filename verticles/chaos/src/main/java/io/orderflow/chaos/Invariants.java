@@ -137,7 +137,7 @@ final class Invariants {
 
   /** I2: at most one live charge per key, exactly one per confirmed order for its total, none for a cancelled one. */
   private void charges() throws Exception {
-    JsonObject ledger = run.http.getJson(run.d.pspUrl + "/admin/ledger");
+    JsonObject ledger = run.http.getJson(run.d.pspUrl + "/admin/ledger", run.d.pspAdmin);
     JsonObject keys = ledger.getJsonObject("keys", new JsonObject());
     long bad = 0;
     List<String> why = new ArrayList<>();
@@ -240,8 +240,7 @@ final class Invariants {
     // What the audit consumers' filters match (the ORDERS stream also holds hand-offs: token, email, no
     // events), except the poison the scenario injected that is still stored: it is no event, audit
     // dead-letters it.
-    List<Topology.ConsumerSpec> audited = List.of(Topology.AUDIT_ORDERS, Topology.AUDIT_INVENTORY, Topology.AUDIT_PAYMENTS,
-        Topology.AUDIT_NOTIFICATIONS);
+    List<Topology.ConsumerSpec> audited = Topology.AUDIT_CONSUMERS;
     long events = 0;
     for (Topology.ConsumerSpec c : audited) events += run.broker.matching(c);
     long poison = 0;

@@ -40,6 +40,25 @@ final class LogHygiene {
     return found;
   }
 
+  /**
+   * The nats-servers' reports of an orderflow identity doing what config/nats/identities.conf does not allow it
+   * (a missing rule, or a service overstepping): up to a few, none when every service kept to its permissions.
+   */
+  static List<String> permissionViolations(Path dir) {
+    List<String> found = new ArrayList<>();
+    if (!Files.isDirectory(dir)) return found;
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path log : files.filter(f -> f.getFileName().toString().matches("nats-[0-9]+\\.log")).sorted().toList()) {
+        for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+          if (line.contains("Violation") && found.size() < MAX_FINDINGS) found.add(log.getFileName() + ": " + line);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the logs in " + dir, e);
+    }
+    return found;
+  }
+
   /** The kind of secret the line holds in clear, or null: what the masking every log line passes would have hidden. */
   static String secretIn(String line) {
     return LogMasking.secretIn(line).orElse(null);

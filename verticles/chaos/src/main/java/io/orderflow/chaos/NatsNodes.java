@@ -1,6 +1,7 @@
 package io.orderflow.chaos;
 
 import io.orderflow.runtime.LoopbackPorts;
+import io.orderflow.runtime.nats.NatsIdentities;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -26,6 +27,10 @@ final class NatsNodes {
 
   final List<Node> nodes = new ArrayList<>();
   private final Http http;
+  /** Every orderflow identity's password, by environment variable: the nodes read them, the services get them. */
+  final Map<String, String> passwords = NatsIdentities.randomPasswords();
+  /** The harness's own user, allowed everything (it injects faults, loads history and reads every stream). */
+  private final String harnessPassword = NatsIdentities.randomPassword();
 
   private NatsNodes(Http http) {
     this.http = http;
@@ -41,8 +46,10 @@ final class NatsNodes {
       String name = "nats-" + (i + 1);
       Path store = Files.createDirectories(stores.resolve(name + "-store"));
       Path conf = sup.dir.resolve(name + ".conf");
+      // orderflow's identities and permissions, as ./orderflow run has them, plus the harness's user.
+      Files.writeString(sup.dir.resolve(name + "-identities.conf"), NatsIdentities.withHarness(HARNESS, n.harnessPassword));
       Files.writeString(conf, config(name, ports, i, store, sync));
-      Proc proc = sup.create(name, List.of(binary, "-c", conf.toString()), Map.of());
+      Proc proc = sup.create(name, List.of(binary, "-c", conf.toString()), n.passwords);
       n.nodes.add(new Node(name, ports.get(i)[0], ports.get(i)[1], ports.get(i)[2], store, proc));
     }
     for (Node node : n.nodes) node.proc.start();
@@ -71,7 +78,8 @@ final class NatsNodes {
         .append("http: 127.0.0.1:").append(ports.get(self)[2]).append('\n')
         .append("jetstream { store_dir: \"").append(store).append("\", max_memory_store: 256MB, max_file_store: 16GB")
         .append(sync == null ? "" : ", sync_interval: \"" + sync + "\"").append(" }\n")
-        .append("ping_interval: \"20s\"\nping_max: 3\nwrite_deadline: \"10s\"\n");
+        .append("ping_interval: \"20s\"\nping_max: 3\nwrite_deadline: \"10s\"\n")
+        .append("include ./").append(name).append("-identities.conf\n");
     // Diagnostics: the Go profiler of the first node (pprof over HTTP on this port), to see where the broker's CPU goes.
     String prof = System.getenv("ORDERFLOW_NATS_PROF_PORT");
     if (prof != null && !prof.isBlank() && self == 0) {
@@ -87,8 +95,19 @@ final class NatsNodes {
     return c.toString();
   }
 
-  /** Every node's client URL, comma-separated (jnats takes the list and fails over). */
+  static final String HARNESS = "harness";
+
+  /**
+   * Every node's client URL with the harness's credentials, comma-separated (jnats takes the list and fails
+   * over): for the harness's own connections only.
+   */
   String urls() {
+    return nodes.stream().map(n -> "nats://" + HARNESS + ":" + harnessPassword + "@127.0.0.1:" + n.clientPort)
+        .collect(Collectors.joining(","));
+  }
+
+  /** Every node's client URL without credentials: the services', which connect as their own identities. */
+  String serviceUrls() {
     return nodes.stream().map(Node::url).collect(Collectors.joining(","));
   }
 

@@ -30,7 +30,7 @@ final class CatalogSeed {
       for (Object o : seed.getJsonArray("items")) {
         JsonObject item = (JsonObject) o;
         var entry = new CatalogEntry(item.getString("sku"), item.getString("name"), item.getLong("priceCents"), currency, true);
-        sets.add(admin.set(entry, item.getLong("available"), null));
+        sets.add(admin.set(entry, item.getLong("available"), null, null));
       }
       LOG.info("loading {} catalog items from {}", sets.size(), file);
       return Future.all(sets).mapEmpty();

@@ -44,7 +44,7 @@ final class InventoryRoutes {
     }
     Object name = body.getValue("name");
     CatalogEntry entry = new CatalogEntry(sku, name instanceof String s ? s : null, price, cur, body.getBoolean("active", true));
-    admin.set(entry, available, PublicApi.traceparent(ctx))
+    admin.set(entry, available, ApiAuth.caller(ctx).subject(), PublicApi.traceparent(ctx))
         .compose(v -> ledger.level(sku))
         .onSuccess(level -> json(ctx, 200, view(entry, level.orElseThrow())))
         .onFailure(ctx::fail);

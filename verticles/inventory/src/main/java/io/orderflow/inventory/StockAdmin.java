@@ -19,9 +19,13 @@ final class StockAdmin {
     this.ledger = ledger;
   }
 
-  /** Completes once both are stored and this instance's ledger has folded the new quantity. */
-  Future<Void> set(CatalogEntry entry, long available, String traceparent) {
-    Envelope stockSet = Envelope.of(new Event.StockSet(entry.sku(), available), Instant.now(), Cause.trace(traceparent));
+  /**
+   * Completes once both are stored and this instance's ledger has folded the new quantity. The StockSet names the
+   * price and {@code actor} (the token's subject; null for the demo catalog's seeding): the audit chain keeps who set what.
+   */
+  Future<Void> set(CatalogEntry entry, long available, String actor, String traceparent) {
+    var event = new Event.StockSet(entry.sku(), available, entry.priceCents(), entry.currency(), actor);
+    Envelope stockSet = Envelope.of(event, Instant.now(), Cause.trace(traceparent));
     return bridge.publish(stockSet)
         .compose(ack -> bridge.kvPut(Topology.CATALOG, entry.sku(), entry.toJson().toBuffer().getBytes())
             .compose(rev -> ledger.awaitSequence(ack.getSeqno(), 5000)));

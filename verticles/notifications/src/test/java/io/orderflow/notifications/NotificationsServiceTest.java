@@ -47,6 +47,7 @@ class NotificationsServiceTest {
   static final String ADDRESS = "ada@example.com";
 
   static NatsServer nats;
+  static Connection serviceConnection;
   static Connection nc;
   static Vertx vertx;
   static JetStreamBridge bridge;
@@ -55,7 +56,7 @@ class NotificationsServiceTest {
 
   @BeforeAll
   static void up() throws Exception {
-    nats = NatsServer.start();
+    nats = NatsServer.secured();
     nc = nats.connect();
     vertx = Vertx.vertx();
     bridge = new JetStreamBridge(vertx, nc);
@@ -70,16 +71,21 @@ class NotificationsServiceTest {
         "consumer.backoff", "20ms",
         "consumer.max-backoff", "200ms"));
     Provisioner.from(settings).provision(nc);
-    var ctx = ServiceContext.standalone("notifications", vertx, settings, new JetStreamBridge(vertx, nc), Router.router(vertx));
+    // The service as its own NATS identity; the test publishes its inputs as the harness (nc, bridge).
+    serviceConnection = nats.connectAs("notifications");
+    var ctx = ServiceContext.standalone("notifications", vertx, settings, new JetStreamBridge(vertx, serviceConnection), Router.router(vertx));
     new NotificationsService().start(ctx).await(10, TimeUnit.SECONDS);
   }
 
   @AfterAll
   static void down() throws Exception {
     vertx.close().await(10, TimeUnit.SECONDS);
+    serviceConnection.close();
     nc.close();
+    var violations = nats.violations();
     nats.close();
     mailServer.stop();
+    assertThat(violations).as("NATS permission violations").isEmpty();
   }
 
   @Test

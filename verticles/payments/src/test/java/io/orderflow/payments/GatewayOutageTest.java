@@ -43,7 +43,7 @@ class GatewayOutageTest {
         "consumer.backoff", "20ms",
         "consumer.max-backoff", "200ms"));
     Provisioner.from(settings).provision(bed.nc);
-    new PaymentsService().start(ServiceContext.standalone("payments", bed.vertx, settings, bed.bridge, Router.router(bed.vertx)))
+    new PaymentsService().start(ServiceContext.standalone("payments", bed.vertx, settings, bed.serviceBridge, Router.router(bed.vertx)))
         .await(10, TimeUnit.SECONDS);
   }
 

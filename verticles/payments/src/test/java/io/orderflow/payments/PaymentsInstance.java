@@ -23,7 +23,7 @@ final class PaymentsInstance implements AutoCloseable {
   }
 
   static PaymentsInstance start(NatsServer nats, Settings settings) throws Exception {
-    Connection nc = nats.connect();
+    Connection nc = nats.connectAs("payments");
     Vertx vertx = Vertx.vertx();
     var instance = new PaymentsInstance(vertx, nc);
     try {

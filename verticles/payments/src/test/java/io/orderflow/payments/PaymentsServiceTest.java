@@ -57,7 +57,7 @@ class PaymentsServiceTest {
         "consumer.backoff", "20ms",
         "consumer.max-backoff", "200ms"));
     Provisioner.from(settings).provision(bed.nc);
-    var ctx = ServiceContext.standalone("payments", bed.vertx, settings, bed.bridge, Router.router(bed.vertx));
+    var ctx = ServiceContext.standalone("payments", bed.vertx, settings, bed.serviceBridge, Router.router(bed.vertx));
     new PaymentsService().start(ctx).await(10, TimeUnit.SECONDS);
   }
 

@@ -35,29 +35,36 @@ final class PaymentsTestbed implements AutoCloseable {
   final NatsServer nats;
   final Connection nc;
   final Vertx vertx;
+  /** The harness's bridge (allowed everything): tests publish the events payments reacts to through it. */
   final JetStreamBridge bridge;
+  static final String PSP_ADMIN_SECRET = "payments-test-psp-admin";
+  /** Payments' own: its NATS identity, with exactly the permissions config/nats/identities.conf gives it. */
+  final JetStreamBridge serviceBridge;
+  private final Connection serviceConnection;
   final WebClient http;
   final int pspPort;
   final GatewayProxy proxy;
 
-  private PaymentsTestbed(NatsServer nats, Connection nc, Vertx vertx, int pspPort, GatewayProxy proxy) {
+  private PaymentsTestbed(NatsServer nats, Connection nc, Connection serviceConnection, Vertx vertx, int pspPort, GatewayProxy proxy) {
     this.nats = nats;
     this.nc = nc;
     this.vertx = vertx;
     this.bridge = new JetStreamBridge(vertx, nc);
+    this.serviceConnection = serviceConnection;
+    this.serviceBridge = new JetStreamBridge(vertx, serviceConnection);
     this.http = WebClient.create(vertx);
     this.pspPort = pspPort;
     this.proxy = proxy;
   }
 
   static PaymentsTestbed start() throws Exception {
-    NatsServer nats = NatsServer.start();
+    NatsServer nats = NatsServer.secured();
     Connection nc = nats.connect();
     Vertx vertx = Vertx.vertx();
-    PspSimVerticle psp = new PspSimVerticle(0);
+    PspSimVerticle psp = new PspSimVerticle(0, PSP_ADMIN_SECRET);
     vertx.deployVerticle(psp).await(10, TimeUnit.SECONDS);
     GatewayProxy proxy = GatewayProxy.start(vertx, psp.actualPort()).await(10, TimeUnit.SECONDS);
-    return new PaymentsTestbed(nats, nc, vertx, psp.actualPort(), proxy);
+    return new PaymentsTestbed(nats, nc, nats.connectAs("payments"), vertx, psp.actualPort(), proxy);
   }
 
   /** The gateway URL payments should call: through the proxy, so that a test can make it misbehave. */
@@ -72,13 +79,13 @@ final class PaymentsTestbed implements AutoCloseable {
 
   /** Sets psp-sim's faults ({"mode": "ok" | "down" | ...}). */
   void faults(JsonObject settings) throws Exception {
-    var r = http.post(pspPort, "127.0.0.1", "/admin/faults").sendJsonObject(settings).await(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    var r = http.post(pspPort, "127.0.0.1", "/admin/faults").putHeader("Authorization", "Bearer " + PSP_ADMIN_SECRET).sendJsonObject(settings).await(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
   }
 
   /** psp-sim's whole ledger: every idempotency key with its requests and charges. */
   JsonObject ledger() throws Exception {
-    return http.get(pspPort, "127.0.0.1", "/admin/ledger").send().await(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS).bodyAsJsonObject();
+    return http.get(pspPort, "127.0.0.1", "/admin/ledger").putHeader("Authorization", "Bearer " + PSP_ADMIN_SECRET).send().await(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS).bodyAsJsonObject();
   }
 
   /** The gateway's entry for the order's key; an empty one (no requests, no charges) if it never saw it. */
@@ -148,8 +155,12 @@ final class PaymentsTestbed implements AutoCloseable {
     try {
       vertx.close().await(10, TimeUnit.SECONDS);
     } finally {
+      serviceConnection.close();
       nc.close();
+      List<String> violations = nats.violations();
       nats.close();
+      // Payments did its work within its NATS permissions (config/nats/identities.conf).
+      if (!violations.isEmpty()) throw new AssertionError("NATS permission violations:\n" + String.join("\n", violations));
     }
   }
 }

@@ -48,6 +48,16 @@ record Problem(String type, String title, int status, String detail) {
         "charge '" + chargeId + "' was declined: no money moved, so there is nothing to void");
   }
 
+  static Problem adminDisabled() {
+    return new Problem(TYPE_PREFIX + "admin-disabled", "Admin API disabled", 403,
+        "psp-sim was started without an admin secret: set ORDERFLOW_PSP_ADMIN_SECRET (psp.admin-secret) to use /admin/*");
+  }
+
+  static Problem adminUnauthorized(boolean missing) {
+    return new Problem(TYPE_PREFIX + "admin-unauthorized", "Unauthorized", 401,
+        missing ? "/admin/* needs Authorization: Bearer <psp-sim admin secret>" : "the admin secret does not match");
+  }
+
   /** What every {@code /v1} request gets while a fault makes the gateway refuse it. */
   static Problem unavailable(FaultMode mode) {
     return new Problem(TYPE_PREFIX + "unavailable", "Gateway unavailable", 503,

@@ -25,17 +25,22 @@ public final class PspSimVerticle extends VerticleBase {
 
   private final String host;
   private final int port;
+  private final AdminGuard adminGuard;
   private final ChargeProcessor processor = new ChargeProcessor();
   private volatile int actualPort = -1;
 
-  /** @param port the port to listen on; 0 picks a free one, see {@link #actualPort()} */
-  public PspSimVerticle(int port) {
-    this("0.0.0.0", port);
+  /**
+   * @param port the port to listen on; 0 picks a free one, see {@link #actualPort()}
+   * @param adminSecret what {@code /admin/*} requests must present as a bearer token; null or blank: admin off
+   */
+  public PspSimVerticle(int port, String adminSecret) {
+    this("0.0.0.0", port, adminSecret);
   }
 
   /** @param host the address to bind: loopback for a local run, every interface in a container */
-  public PspSimVerticle(String host, int port) {
+  public PspSimVerticle(String host, int port, String adminSecret) {
     this.host = host;
+    this.adminGuard = new AdminGuard(adminSecret);
     if (port < 0 || port > 65_535) {
       throw new IllegalArgumentException("psp-sim port must be between 0 and 65535, was " + port);
     }
@@ -43,8 +48,8 @@ public final class PspSimVerticle extends VerticleBase {
   }
 
   /** Deploys one instance on {@code port}; completes with the deployment id once the server listens. */
-  public static Future<String> deploy(Vertx vertx, int port) {
-    return vertx.deployVerticle(new PspSimVerticle(port));
+  public static Future<String> deploy(Vertx vertx, int port, String adminSecret) {
+    return vertx.deployVerticle(new PspSimVerticle(port, adminSecret));
   }
 
   @Override
@@ -54,7 +59,7 @@ public final class PspSimVerticle extends VerticleBase {
         .listen(port, host)
         .onSuccess(server -> {
           actualPort = server.actualPort();
-          log.info("psp-sim listening on port {}", actualPort);
+          log.info("psp-sim listening on port {}{}", actualPort, adminGuard.enabled() ? "" : "; /admin/* off (no psp.admin-secret)");
         });
   }
 
@@ -77,6 +82,7 @@ public final class PspSimVerticle extends VerticleBase {
     router.post("/v1/charges").handler(body).handler(charges::create);
     router.get("/v1/charges").handler(charges::findByIdempotencyKey);
     router.post("/v1/charges/:chargeId/void").handler(voids::voidCharge);
+    router.route("/admin/*").handler(adminGuard::check);
     router.get("/admin/faults").handler(faultRoutes::show);
     router.post("/admin/faults").handler(body).handler(faultRoutes::configure);
     router.get("/admin/ledger").handler(admin::ledger);

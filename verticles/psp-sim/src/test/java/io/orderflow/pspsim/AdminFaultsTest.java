@@ -89,7 +89,7 @@ class AdminFaultsTest {
     psp.setFaults(new JsonObject().put("mode", "slow").put("latencyMs", 10));
 
     HttpResponse<Buffer> response = await(psp.client.post("/admin/faults")
-        .putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(body)));
+        .putHeader("Authorization", PspSimHttp.ADMIN_AUTHORIZATION).putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(body)));
 
     assertProblem(response, 400, "urn:orderflow:psp-sim:problem:invalid-request");
     assertThat(response.bodyAsJsonObject().getString("detail")).contains(field);

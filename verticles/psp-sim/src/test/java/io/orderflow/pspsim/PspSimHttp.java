@@ -18,6 +18,10 @@ final class PspSimHttp {
   static final JsonObject VISA_2500_EUR =
       new JsonObject().put("amountCents", 2500).put("currency", "EUR").put("token", "tok_visa");
 
+  /** The admin secret the psp-sim of these tests has; {@code /admin/*} calls present it. */
+  static final String ADMIN_SECRET = "psp-sim-test-admin-secret";
+  static final String ADMIN_AUTHORIZATION = "Bearer " + ADMIN_SECRET;
+
   final WebClient client;
 
   private PspSimHttp(WebClient client) {
@@ -25,7 +29,7 @@ final class PspSimHttp {
   }
 
   static PspSimHttp deploy(Vertx vertx) throws Exception {
-    PspSimVerticle psp = new PspSimVerticle(0);
+    PspSimVerticle psp = new PspSimVerticle(0, ADMIN_SECRET);
     await(vertx.deployVerticle(psp));
     return new PspSimHttp(WebClient.create(vertx,
         new WebClientOptions().setDefaultHost("localhost").setDefaultPort(psp.actualPort())));
@@ -50,21 +54,21 @@ final class PspSimHttp {
   }
 
   HttpResponse<Buffer> setFaults(JsonObject settings) throws Exception {
-    return await(client.post("/admin/faults").sendJsonObject(settings));
+    return await(client.post("/admin/faults").putHeader("Authorization", ADMIN_AUTHORIZATION).sendJsonObject(settings));
   }
 
   JsonObject faults() throws Exception {
-    HttpResponse<Buffer> response = await(client.get("/admin/faults").send());
+    HttpResponse<Buffer> response = await(client.get("/admin/faults").putHeader("Authorization", ADMIN_AUTHORIZATION).send());
     assertThat(response.statusCode()).isEqualTo(200);
     return response.bodyAsJsonObject();
   }
 
   HttpResponse<Buffer> resetLedger() throws Exception {
-    return await(client.delete("/admin/ledger").send());
+    return await(client.delete("/admin/ledger").putHeader("Authorization", ADMIN_AUTHORIZATION).send());
   }
 
   JsonObject ledger() throws Exception {
-    HttpResponse<Buffer> response = await(client.get("/admin/ledger").send());
+    HttpResponse<Buffer> response = await(client.get("/admin/ledger").putHeader("Authorization", ADMIN_AUTHORIZATION).send());
     assertThat(response.statusCode()).isEqualTo(200);
     return response.bodyAsJsonObject();
   }

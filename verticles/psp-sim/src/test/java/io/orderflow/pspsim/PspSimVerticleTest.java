@@ -33,7 +33,7 @@ class PspSimVerticleTest {
   @BeforeEach
   void deploy(Vertx vertx) throws Exception {
     this.vertx = vertx;
-    PspSimVerticle psp = new PspSimVerticle(0);
+    PspSimVerticle psp = new PspSimVerticle(0, PspSimHttp.ADMIN_SECRET);
     await(vertx.deployVerticle(psp));
     client = WebClient.create(vertx,
         new WebClientOptions().setDefaultHost("localhost").setDefaultPort(psp.actualPort()));
@@ -223,7 +223,7 @@ class PspSimVerticleTest {
   void resettingTheLedgerForgetsChargesAndKeys() throws Exception {
     String firstId = charge("order-1", VISA_2500_EUR).bodyAsJsonObject().getString("id");
 
-    HttpResponse<Buffer> reset = await(client.delete("/admin/ledger").send());
+    HttpResponse<Buffer> reset = await(client.delete("/admin/ledger").putHeader("Authorization", PspSimHttp.ADMIN_AUTHORIZATION).send());
 
     assertThat(reset.statusCode()).isEqualTo(204);
     assertThat(ledger()).isEqualTo(
@@ -253,7 +253,7 @@ class PspSimVerticleTest {
   void aSecondInstanceOnTheSamePortFailsToDeploy() throws Exception {
     int taken = await(vertx.createHttpServer().requestHandler(req -> req.response().end()).listen(0)).actualPort();
 
-    Future<String> deployment = PspSimVerticle.deploy(vertx, taken);
+    Future<String> deployment = PspSimVerticle.deploy(vertx, taken, PspSimHttp.ADMIN_SECRET);
 
     PspSimHttp.assertFailsWith(deployment, java.io.IOException.class); // the port is taken
   }
@@ -263,7 +263,7 @@ class PspSimVerticleTest {
   }
 
   private JsonObject ledger() throws Exception {
-    HttpResponse<Buffer> response = await(client.get("/admin/ledger").send());
+    HttpResponse<Buffer> response = await(client.get("/admin/ledger").putHeader("Authorization", PspSimHttp.ADMIN_AUTHORIZATION).send());
     assertThat(response.statusCode()).isEqualTo(200);
     return response.bodyAsJsonObject();
   }

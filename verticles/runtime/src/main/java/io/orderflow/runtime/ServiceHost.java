@@ -6,6 +6,7 @@ import io.orderflow.runtime.http.PublicApi;
 import io.orderflow.runtime.http.Readiness;
 import io.orderflow.runtime.messaging.JetStreamBridge;
 import io.orderflow.runtime.messaging.NatsConnector;
+import io.orderflow.runtime.nats.NatsIdentities;
 import io.orderflow.runtime.security.ApiAuth;
 import io.orderflow.runtime.telemetry.JetStreamGauges;
 import io.nats.client.Connection;
@@ -38,7 +39,10 @@ public final class ServiceHost {
   private io.vertx.core.http.HttpServer publicServer;
   private int publicPort = -1;
   private int managementPort = -1;
+  /** The first service's bridge: the backlog gauges read the broker through it. */
   private JetStreamBridge adminBridge;
+  /** The DLQ admin API's bridge: the ops identity's connection when configured, else {@link #adminBridge}. */
+  private JetStreamBridge deadLetterBridge;
   private ApiContract contract;
 
   /** A host on the telemetry's Vert.x (which reports its HTTP metrics into the telemetry's registry). */
@@ -99,11 +103,12 @@ public final class ServiceHost {
     }
     var mgmt = new java.util.concurrent.atomic.AtomicReference<ManagementServer>();
     return chain
+        .compose(v -> connectOps())
         .compose(v -> api.listen(vertx, settings.string("http.host", ANY_HOST), settings.port("http.port", 8080)))
         .compose(server -> {
           publicServer = server;
           publicPort = server.actualPort();
-          mgmt.set(new ManagementServer(settings.string("mgmt.host", ANY_HOST), settings.port("mgmt.port", 9080), readiness, adminBridge,
+          mgmt.set(new ManagementServer(settings.string("mgmt.host", ANY_HOST), settings.port("mgmt.port", 9080), readiness, deadLetterBridge,
               telemetry.registry(), auth));
           return vertx.deployVerticle(mgmt.get());
         })
@@ -115,6 +120,24 @@ public final class ServiceHost {
               settings.string("mgmt.host", ANY_HOST), managementPort);
           return this;
         });
+  }
+
+  /**
+   * Replaying and deleting dead letters are operator actions: with the ops identity's credentials configured
+   * ({@code nats.ops.password} or {@code nats.ops.credentials}) the DLQ admin API uses a connection of its own
+   * as ops, whose permissions allow them; a service identity may replay only to its own consumers. Without
+   * them it uses the first service's connection (enough against a server without per-identity permissions).
+   */
+  private Future<Void> connectOps() {
+    deadLetterBridge = adminBridge;
+    if (adminBridge == null || !NatsIdentities.configured(settings, NatsIdentities.OPS)) return Future.succeededFuture();
+    return NatsConnector.connect(vertx, settings, NatsIdentities.OPS).map(nc -> {
+      synchronized (connections) {
+        connections.add(nc);
+      }
+      deadLetterBridge = new JetStreamBridge(vertx, nc, adminBridge.telemetry());
+      return null;
+    });
   }
 
   public int publicPort() {

@@ -9,7 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import io.orderflow.runtime.messaging.NatsConnector;
+import io.orderflow.runtime.nats.NatsIdentities;
 import java.util.stream.Stream;
 
 /**
@@ -23,24 +29,57 @@ public final class NatsServer implements AutoCloseable {
   private final int port;
   private final Path storeDir;
   private final Path log;
+  /** Secured servers: every identity's password by environment variable, plus the harness's; else empty. */
+  private final Map<String, String> passwords;
 
-  private NatsServer(Process process, int port, Path storeDir, Path log) {
+  /** The test harness's user on a secured server: allowed everything (it injects faults and peeks). */
+  public static final String HARNESS = "harness";
+  private static final String HARNESS_PASSWORD_KEY = "harness";
+
+  private NatsServer(Process process, int port, Path storeDir, Path log, Map<String, String> passwords) {
     this.process = process;
     this.port = port;
     this.storeDir = storeDir;
     this.log = log;
+    this.passwords = passwords;
   }
 
+  /** A server that lets anyone do anything: for tests of the runtime's mechanics on streams of their own. */
   public static NatsServer start() {
+    return start(false);
+  }
+
+  /**
+   * A server with orderflow's identities and permissions (config/nats/identities.conf), as {@code ./orderflow
+   * run} starts it; {@link #settings()} gives services their passwords, {@link #connect()} connects as the harness.
+   */
+  public static NatsServer secured() {
+    return start(true);
+  }
+
+  private static NatsServer start(boolean secured) {
     Path binary = binary();
     try {
       Path dir = Files.createTempDirectory("orderflow-nats-");
       int port = LoopbackPorts.free();
       Path log = dir.resolve("nats.log");
-      Process p = new ProcessBuilder(binary.toString(), "-a", "127.0.0.1", "-p", String.valueOf(port), "-js",
-          "-sd", dir.resolve("store").toString())
-          .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-      NatsServer server = new NatsServer(p, port, dir, log);
+      Map<String, String> passwords = new LinkedHashMap<>();
+      List<String> command = new ArrayList<>(List.of(binary.toString(), "-a", "127.0.0.1", "-p", String.valueOf(port), "-js",
+          "-sd", dir.resolve("store").toString()));
+      ProcessBuilder pb = new ProcessBuilder(command);
+      if (secured) {
+        passwords.putAll(NatsIdentities.randomPasswords());
+        passwords.put(HARNESS_PASSWORD_KEY, java.util.UUID.randomUUID().toString());
+        Path conf = dir.resolve("nats.conf");
+        Files.writeString(conf, NatsIdentities.withHarness(HARNESS, passwords.get(HARNESS_PASSWORD_KEY)));
+        command.addAll(List.of("-c", conf.toString()));
+        // The configuration reads every identity's password from the environment, as in production.
+        passwords.forEach((k, v) -> {
+          if (!k.equals(HARNESS_PASSWORD_KEY)) pb.environment().put(k, v);
+        });
+      }
+      Process p = pb.command(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      NatsServer server = new NatsServer(p, port, dir, log, passwords);
       // A test that dies before close() must not leave a server running after the JVM.
       Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly, "nats-server-reaper"));
       server.awaitUp();
@@ -54,8 +93,39 @@ public final class NatsServer implements AutoCloseable {
     return "nats://127.0.0.1:" + port;
   }
 
+  /** A connection allowed everything: anonymous on an open server, the harness on a secured one. */
   public Connection connect() throws IOException, InterruptedException {
-    return Nats.connect(new Options.Builder().server(url()).connectionTimeout(Duration.ofSeconds(5)).build());
+    Options.Builder b = new Options.Builder().server(url()).connectionTimeout(Duration.ofSeconds(5));
+    if (!passwords.isEmpty()) b.userInfo(HARNESS, passwords.get(HARNESS_PASSWORD_KEY));
+    return Nats.connect(b.build());
+  }
+
+  /** A connection as one of orderflow's identities, exactly as a service connects (its password, its inbox prefix). */
+  public Connection connectAs(String identity) throws IOException, InterruptedException {
+    return Nats.connect(NatsConnector.options(Settings.of(settings()), identity).build());
+  }
+
+  /** The settings that point services at this server: its URL and, when secured, every identity's password. */
+  public Map<String, String> settings() {
+    Map<String, String> out = new LinkedHashMap<>();
+    out.put("NATS_URL", url());
+    passwords.forEach((k, v) -> {
+      if (!k.equals(HARNESS_PASSWORD_KEY)) out.put(k, v);
+    });
+    return out;
+  }
+
+  public Path log() {
+    return log;
+  }
+
+  /** The server's log lines about permission violations (an identity doing what it may not). */
+  public List<String> violations() {
+    try (Stream<String> lines = Files.lines(log)) {
+      return lines.filter(l -> l.contains("Violation")).toList();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + log + ": " + e.getMessage(), e);
+    }
   }
 
   private void awaitUp() throws IOException {

@@ -106,6 +106,7 @@ public final class OrderTimeline {
       case Event.NotificationSent n -> "mail " + n.template();
       case Event.StockSet s -> "stock set";
       case Event.BreakerChanged b -> "breaker " + b.breaker() + " " + b.state();
+      case Event.OperatorAction o -> o.action() + " by " + o.actor();
     };
   }
 }

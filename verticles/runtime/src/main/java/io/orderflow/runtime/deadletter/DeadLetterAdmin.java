@@ -2,6 +2,8 @@ package io.orderflow.runtime.deadletter;
 
 import io.orderflow.runtime.messaging.DeadLetters;
 import io.orderflow.runtime.http.Problem;
+import io.orderflow.codecs.Event;
+import io.orderflow.runtime.operator.OperatorRecord;
 import io.orderflow.runtime.messaging.JetStreamBridge;
 import io.orderflow.runtime.messaging.Topology;
 import io.nats.client.JetStreamApiException;
@@ -26,6 +28,9 @@ import org.slf4j.LoggerFactory;
  * Replay sends a dead letter back to the one consumer that failed it: to its replay consumer through the
  * REPLAY stream, with the original payload (so its CloudEvent id is unchanged) and headers. Nothing is
  * written to the event streams, so no other consumer sees the event again and the streams hold no duplicate.
+ * <p>
+ * A replay and a delete are recorded as an OperatorAction naming the actor, once done ({@link OperatorRecord}):
+ * the audit chain holds who replayed or deleted which dead letter.
  */
 public final class DeadLetterAdmin {
   private static final Logger LOG = LoggerFactory.getLogger(DeadLetterAdmin.class);
@@ -37,9 +42,11 @@ public final class DeadLetterAdmin {
   public record Page(List<DeadLetter> letters, long next) {}
 
   private final JetStreamBridge bridge;
+  private final OperatorRecord record;
 
   public DeadLetterAdmin(JetStreamBridge bridge) {
     this.bridge = bridge;
+    this.record = new OperatorRecord(bridge);
   }
 
   /** Up to {@code limit} dead letters with a sequence below {@code before}, newest first. */
@@ -69,7 +76,7 @@ public final class DeadLetterAdmin {
    * the subject it went to, or empty when there is no such dead letter. Repeating a replay whose delete
    * failed publishes nothing twice within the broker's duplicate window ({@code Nats-Msg-Id: replay-<seq>}).
    */
-  public Future<Optional<String>> replay(long seq) {
+  public Future<Optional<String>> replay(long seq, String actor) {
     return find(seq).compose(found -> {
       if (found.isEmpty()) return Future.succeededFuture(Optional.empty());
       DeadLetter letter = found.get();
@@ -86,16 +93,31 @@ public final class DeadLetterAdmin {
       letter.originalHeaders().forEach(headers::put);
       PublishOptions options = PublishOptions.builder().messageId("replay-" + seq).expectedStream(Topology.REPLAY).build();
       return bridge.publishRaw(target, headers, letter.payload(), options)
-          .compose(ack -> delete(seq))
-          .map(deleted -> {
-            LOG.info("dead letter {} ({} failed by {}) replayed to {}", seq, letter.subject(), letter.consumer(), target);
+          .compose(ack -> remove(seq))
+          .compose(deleted -> record.done(Event.OperatorAction.DEAD_LETTER_REPLAYED, actor, describe(seq, letter), "to " + target))
+          .map(recorded -> {
+            LOG.info("dead letter {} ({} failed by {}) replayed to {} by {}", seq, letter.subject(), letter.consumer(), target, actor);
             return Optional.of(target);
           });
     });
   }
 
-  /** Removes a dead letter; false when there is none with that sequence. */
-  public Future<Boolean> delete(long seq) {
+  /** Removes a dead letter and records who did; false when there is none with that sequence. */
+  public Future<Boolean> delete(long seq, String actor) {
+    return find(seq).compose(found -> {
+      if (found.isEmpty()) return Future.succeededFuture(false);
+      DeadLetter letter = found.get();
+      return remove(seq).compose(deleted -> !deleted ? Future.succeededFuture(false)
+          : record.done(Event.OperatorAction.DEAD_LETTER_DELETED, actor, describe(seq, letter), letter.error()).map(true));
+    });
+  }
+
+  /** "DLQ#12 (payments-reserved, orderflow.inventory.reserved.o-1)": what the record names. */
+  private static String describe(long seq, DeadLetter letter) {
+    return "DLQ#" + seq + " (" + letter.consumer() + ", " + letter.subject() + ")";
+  }
+
+  private Future<Boolean> remove(long seq) {
     return bridge.blocking(() -> {
       try {
         return bridge.management().deleteMessage(Topology.DLQ, seq, false);

@@ -1,5 +1,6 @@
 package io.orderflow.runtime.deadletter;
 
+import io.orderflow.runtime.security.ApiAuth;
 import io.orderflow.runtime.http.Problem;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -57,7 +58,7 @@ public final class DeadLetterRoutes {
 
   private void replay(RoutingContext ctx) {
     long seq = sequence(ctx);
-    admin.replay(seq).onSuccess(target -> target.ifPresentOrElse(
+    admin.replay(seq, ApiAuth.caller(ctx).subject()).onSuccess(target -> target.ifPresentOrElse(
         subject -> ctx.response().setStatusCode(202).putHeader("Content-Type", "application/json")
             .end(new JsonObject().put("replayedTo", subject).encode()),
         () -> notFound(ctx, seq))).onFailure(ctx::fail);
@@ -65,7 +66,7 @@ public final class DeadLetterRoutes {
 
   private void delete(RoutingContext ctx) {
     long seq = sequence(ctx);
-    admin.delete(seq).onSuccess(deleted -> {
+    admin.delete(seq, ApiAuth.caller(ctx).subject()).onSuccess(deleted -> {
       if (deleted) ctx.response().setStatusCode(204).end();
       else notFound(ctx, seq);
     }).onFailure(ctx::fail);

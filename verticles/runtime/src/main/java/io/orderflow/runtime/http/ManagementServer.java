@@ -2,6 +2,7 @@ package io.orderflow.runtime.http;
 
 import io.orderflow.runtime.deadletter.DeadLetterAdmin;
 import io.orderflow.runtime.deadletter.DeadLetterRoutes;
+import io.orderflow.runtime.operator.ContactErasure;
 import io.orderflow.runtime.messaging.JetStreamBridge;
 import io.orderflow.runtime.security.ApiAuth;
 import io.orderflow.runtime.security.Role;
@@ -48,7 +49,10 @@ public final class ManagementServer extends VerticleBase {
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
     // Probes and scrapes stay open to whoever reaches the port (the Prometheus convention); operator actions need an admin.
     router.route("/admin/*").handler(auth.require(Role.ADMIN));
-    if (bridge != null) new DeadLetterRoutes(new DeadLetterAdmin(bridge)).mount(router);
+    if (bridge != null) {
+      new DeadLetterRoutes(new DeadLetterAdmin(bridge)).mount(router);
+      new ContactErasure(bridge).mount(router);
+    }
     router.route().handler(ctx -> Problem.notFound("no route for " + ctx.request().method() + " " + ctx.request().path()).send(ctx));
     router.route().failureHandler(PublicApi::failure);
     for (Route route : router.getRoutes()) route.setName(HttpMetrics.managementRoute(route.getPath() == null ? "*" : route.getPath()));

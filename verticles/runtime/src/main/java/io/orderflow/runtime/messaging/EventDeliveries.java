@@ -53,6 +53,8 @@ final class EventDeliveries implements ConsumerRunner.Handling {
     try (var log = handling.log()) {
       outcome = switch (decoded) {
         case Decoded.Failed f -> deadLetter(source, msg, f.error().kind() + ": " + f.error().detail());
+        case Decoded.Ok ok when ok.envelope().type().misrouted(msg.getSubject(), ok.envelope().subject(), source.replay()) != null ->
+            deadLetter(source, msg, "WRONG_SUBJECT: " + ok.envelope().type().misrouted(msg.getSubject(), ok.envelope().subject(), source.replay()));
         case Decoded.Ok ok -> {
           // The handler sees the event in its handling span's context: what it publishes continues the trace.
           String traceparent = handling.traceparent();

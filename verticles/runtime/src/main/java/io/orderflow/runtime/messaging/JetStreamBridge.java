@@ -13,6 +13,8 @@ import io.nats.client.api.MessageInfo;
 import io.nats.client.api.PublishAck;
 import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
+import io.orderflow.codecs.Decoded;
+import io.orderflow.codecs.DecodeError;
 import io.orderflow.codecs.EventCodec;
 import io.orderflow.codecs.Envelope;
 import io.orderflow.runtime.telemetry.MessagingAttributes;
@@ -169,7 +171,17 @@ public final class JetStreamBridge {
    * so it sees every write acknowledged before the read: decisions rest on it.
    */
   public Future<Optional<StoredEvent>> lastEvent(String stream, String subject) {
-    return lastMessage(stream, subject).map(found -> found.map(mi -> new StoredEvent(mi.getSeq(), EventCodec.decode(mi.getData()))));
+    return lastMessage(stream, subject).map(found -> found.map(mi -> new StoredEvent(mi.getSeq(), checked(mi.getSubject(), EventCodec.decode(mi.getData())))));
+  }
+
+  /**
+   * A decoded event, failed when its type does not belong on the subject it was stored under: what a consumer
+   * dead-letters as forged or misrouted, no reader (a view, a dedupe, a decision) takes for the real thing.
+   */
+  static Decoded checked(String natsSubject, Decoded decoded) {
+    if (natsSubject == null || !(decoded instanceof Decoded.Ok ok)) return decoded;
+    String wrong = ok.envelope().type().misrouted(natsSubject, ok.envelope().subject(), false);
+    return wrong == null ? decoded : new Decoded.Failed(new DecodeError(DecodeError.Kind.INVALID, "WRONG_SUBJECT: " + wrong));
   }
 
   /**

@@ -99,10 +99,14 @@ public final class Topology {
   public static final ConsumerSpec AUDIT_INVENTORY = new ConsumerSpec(INVENTORY, "audit-inventory", "orderflow.inventory.>").pinnedTo(WRITER_GROUP);
   public static final ConsumerSpec AUDIT_PAYMENTS = new ConsumerSpec(PAYMENTS, "audit-payments", "orderflow.payments.>").pinnedTo(WRITER_GROUP);
   public static final ConsumerSpec AUDIT_NOTIFICATIONS = new ConsumerSpec(NOTIFICATIONS, "audit-notifications", "orderflow.notifications.>").pinnedTo(WRITER_GROUP);
+  /** Breaker transitions and operator actions (dead-letter replays and deletes, contact erasure) join the chain too. */
+  public static final ConsumerSpec AUDIT_SYSTEM = new ConsumerSpec(SYSTEM, "audit-system", "orderflow.system.>").pinnedTo(WRITER_GROUP);
+  /** What audit consumes: every event stream. */
+  public static final List<ConsumerSpec> AUDIT_CONSUMERS = List.of(AUDIT_ORDERS, AUDIT_INVENTORY, AUDIT_PAYMENTS, AUDIT_NOTIFICATIONS, AUDIT_SYSTEM);
 
   /** The consumers that handle order events; each also has a replay consumer ({@link #replayOf}). */
   public static final List<ConsumerSpec> EVENT_CONSUMERS = List.of(INVENTORY_ORDERS, PAYMENTS_RESERVED, PAYMENTS_ENDED,
-      ORDERS_REJECTED, ORDERS_PAYMENTS, NOTIFICATIONS_ENDED, AUDIT_ORDERS, AUDIT_INVENTORY, AUDIT_PAYMENTS, AUDIT_NOTIFICATIONS);
+      ORDERS_REJECTED, ORDERS_PAYMENTS, NOTIFICATIONS_ENDED, AUDIT_ORDERS, AUDIT_INVENTORY, AUDIT_PAYMENTS, AUDIT_NOTIFICATIONS, AUDIT_SYSTEM);
 
   /**
    * The consumers on the saga's path: a dead letter of theirs (or of their replay consumers) ends its order
