@@ -36,8 +36,20 @@ record LoadSettings(
 
   static final String DEFAULT_BASE_URL = "http://127.0.0.1:8080";
 
+  /**
+   * System properties; the tokens may also come from ORDERFLOW_GATLING_TOKEN and ORDERFLOW_GATLING_ADMIN_TOKEN
+   * (what {@code ./orderflow gatling --token} sets): a -D value is visible to anyone who lists processes.
+   */
   static LoadSettings fromSystemProperties() {
-    return from(System::getProperty);
+    return from(name -> {
+      String value = System.getProperty(name);
+      if (value != null) return value;
+      return switch (name) {
+        case "token" -> System.getenv("ORDERFLOW_GATLING_TOKEN");
+        case "adminToken" -> System.getenv("ORDERFLOW_GATLING_ADMIN_TOKEN");
+        default -> null;
+      };
+    });
   }
 
   /** Reads the settings from {@code property}, which answers null for an unset name. */
