@@ -24,7 +24,9 @@ class RateLimitTest {
   void start() throws Exception {
     // One token back every 100 s: nothing refills while a test runs, however slow the machine.
     p = new Pipeline().with("ORDERFLOW_HTTP_RATE_LIMIT_PER_SECOND", "0.01").with("ORDERFLOW_HTTP_RATE_LIMIT_BURST", "5")
-        .with("ORDERFLOW_HTTP_RATE_LIMIT_ANONYMOUS_PER_SECOND", "0.01").with("ORDERFLOW_HTTP_RATE_LIMIT_ANONYMOUS_BURST", "3");
+        .with("ORDERFLOW_HTTP_RATE_LIMIT_ANONYMOUS_PER_SECOND", "0.01").with("ORDERFLOW_HTTP_RATE_LIMIT_ANONYMOUS_BURST", "3")
+        // As behind an ingress on this host: its X-Forwarded-For names the client.
+        .with("ORDERFLOW_HTTP_TRUSTED_PROXIES", "127.0.0.1");
     api = p.host("orders,inventory").publicPort();
     p.call(HttpMethod.PUT, api, "/inventory/SKU-R", new JsonObject().put("priceCents", 100).put("available", 10), Map.of());
     // Every customer below is verified once before any test floods the address: the tests do not depend on their order.
@@ -63,6 +65,22 @@ class RateLimitTest {
     assertThat(statuses.subList(3, 6)).containsOnly(429);
     // A caller whose token was verified before is counted by its subject, not held back by the address's refusals.
     assertThat(get("c-known").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void behindATrustedProxyEachForwardedClientHasItsOwnAnonymousBudget() {
+    List<Integer> first = new ArrayList<>();
+    for (int i = 0; i < 5; i++) first.add(anonymousVia("198.51.100.1", i));
+    assertThat(first.subList(0, 3)).containsOnly(401);
+    assertThat(first.subList(3, 5)).containsOnly(429);
+    // Another client behind the same proxy is not held back; a left-most address a client wrote is not believed.
+    assertThat(anonymousVia("198.51.100.2", 0)).isEqualTo(401);
+    assertThat(anonymousVia("203.0.113.50, 198.51.100.1", 9)).as("still 198.51.100.1").isEqualTo(429);
+  }
+
+  private int anonymousVia(String forwardedFor, int i) {
+    return p.call(HttpMethod.GET, api, "/inventory/SKU-R", null,
+        Map.of("Authorization", "Bearer forged." + i + ".y", "X-Forwarded-For", forwardedFor)).statusCode();
   }
 
   private HttpResponse<Buffer> get(String customer) {

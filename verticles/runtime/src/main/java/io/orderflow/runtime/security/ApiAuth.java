@@ -2,6 +2,7 @@ package io.orderflow.runtime.security;
 
 import io.orderflow.runtime.Settings;
 import io.orderflow.runtime.http.Problem;
+import io.orderflow.runtime.http.ClientAddress;
 import io.orderflow.runtime.http.RateLimiter;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -44,16 +45,19 @@ public final class ApiAuth {
   private final RateLimiter perCaller;
   /** Per remote address, for requests without a valid token: a flood of forged tokens stops before their signature checks. */
   private final RateLimiter perAnonymous;
+  /** The client's address: the socket's, or X-Forwarded-For's when a trusted proxy (an ingress) sent it. */
+  private final ClientAddress clients;
 
-  private ApiAuth(JWTAuth jwt, RateLimiter perCaller, RateLimiter perAnonymous) {
+  private ApiAuth(JWTAuth jwt, RateLimiter perCaller, RateLimiter perAnonymous, ClientAddress clients) {
     this.jwt = jwt;
     this.perCaller = perCaller;
     this.perAnonymous = perAnonymous;
+    this.clients = clients;
   }
 
   public static ApiAuth from(Vertx vertx, Settings settings) {
     return new ApiAuth(JWTAuth.create(vertx, JwtKeys.options(settings)), limiter(settings, "http.rate-limit", 100),
-        limiter(settings, "http.rate-limit.anonymous", 20));
+        limiter(settings, "http.rate-limit.anonymous", 20), ClientAddress.from(settings));
   }
 
   /** {@code <prefix>.per-second} requests a second (a fraction is fine), bursts of {@code <prefix>.burst} (twice the rate by default). */
@@ -75,17 +79,18 @@ public final class ApiAuth {
     new SecureRandom().nextBytes(secret);
     return new ApiAuth(JWTAuth.create(vertx, new JWTAuthOptions()
         .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(Base64.getEncoder().encodeToString(secret)))),
-        new RateLimiter(100, 200), new RateLimiter(20, 40));
+        new RateLimiter(100, 200), new RateLimiter(20, 40), ClientAddress.from(Settings.of(java.util.Map.of())));
   }
 
   /** Lets through a caller holding any of {@code roles} (none given: any valid token). */
   public Handler<RoutingContext> require(Role... roles) {
     Set<Role> allowed = roles.length == 0 ? EnumSet.allOf(Role.class) : EnumSet.of(roles[0], roles);
     return ctx -> {
-      String address = "addr:" + ctx.request().remoteAddress().hostAddress();
+      String client = clients.of(ctx.request().remoteAddress().hostAddress(), ctx.request().getHeader("X-Forwarded-For"));
+      String address = "addr:" + client;
       long anonymousWait = perAnonymous.waitFor(address);
       if (anonymousWait > 0 && !knownToken(ctx)) {
-        RateLimiter.refuse(ctx, anonymousWait, "too many requests without a valid token from " + ctx.request().remoteAddress().hostAddress());
+        RateLimiter.refuse(ctx, anonymousWait, "too many requests without a valid token from " + client);
         return;
       }
       authenticate(ctx).onComplete(ar -> decide(ctx, ar, allowed, address));
