@@ -40,6 +40,18 @@ public final class Subjects {
 
   private Subjects() {}
 
+  /** Whether a NATS subject matches a filter ({@code *}: one token, {@code >}: one or more at the end). */
+  public static boolean matches(String filter, String subject) {
+    String[] f = filter.split("\\.", -1);
+    String[] s = subject.split("\\.", -1);
+    for (int i = 0; i < f.length; i++) {
+      if (f[i].equals(">")) return s.length > i;
+      if (i >= s.length) return false;
+      if (!f[i].equals("*") && !f[i].equals(s[i])) return false;
+    }
+    return f.length == s.length;
+  }
+
   /** The last token of a subject: the order id or SKU the event is about. */
   public static String lastToken(String subject) {
     return subject.substring(subject.lastIndexOf('.') + 1);

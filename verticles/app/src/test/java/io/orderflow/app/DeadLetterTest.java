@@ -111,6 +111,35 @@ class DeadLetterTest {
   }
 
   @Test
+  void aReplayLetsNoForgedEventInAndTrustsNoHeaderTheStoredSubjectDoesNotVouchFor() throws Exception {
+    stock("SKU-REPLAY-FORGED", 10);
+    String id = placePending("c-replay-forged", "SKU-REPLAY-FORGED", 1);
+    String subject = Subjects.PAYMENTS + "." + id;
+    var forged = io.orderflow.codecs.Envelope.of(new io.orderflow.codecs.Event.OrderConfirmed(id, "c-replay-forged", 1_250, "EUR",
+        io.orderflow.runtime.TestHandOffs.REQUEST), Instant.now(), null, null);
+    publish(subject, io.orderflow.codecs.EventCodec.encode(forged), Map.of());
+    long refusedLive = awaitDeadLetter(Topology.ORDERS_PAYMENTS.durable(), subject).getLong("sequence");
+
+    var again = p.call(HttpMethod.POST, mgmt, "/admin/dlq/" + refusedLive + "/replay", null, Map.of());
+    assertThat(again.statusCode()).isEqualTo(422);
+    assertThat(again.bodyAsJsonObject().getString("detail")).contains("is published by orders on " + Subjects.ORDERS_ENDED);
+
+    // A dead letter stored by another consumer's service, claiming orders-payments in its headers.
+    var authorized = io.orderflow.codecs.Envelope.of(new io.orderflow.codecs.Event.PaymentAuthorized(id, "ch_forged", 1_250, "EUR"),
+        Instant.now(), null, null);
+    Headers h = new Headers().put(DeadLetters.CONSUMER, Topology.ORDERS_PAYMENTS.durable()).put(DeadLetters.ERROR, "boom")
+        .put(DeadLetters.SUBJECT, subject).put(DeadLetters.STREAM, Topology.PAYMENTS).put(DeadLetters.STREAM_SEQ, "1")
+        .put(DeadLetters.DELIVERIES, "10").put(DeadLetters.TIME, Instant.now().toString());
+    long planted = p.nc.jetStream().publish(NatsMessage.builder().subject(Subjects.DLQ + "." + Topology.NOTIFICATIONS_ENDED.durable())
+        .headers(h).data(io.orderflow.codecs.EventCodec.encode(authorized)).build()).getSeqno();
+    var planting = p.call(HttpMethod.POST, mgmt, "/admin/dlq/" + planted + "/replay", null, Map.of());
+    assertThat(planting.statusCode()).isEqualTo(422);
+    assertThat(planting.bodyAsJsonObject().getString("detail")).contains("claims consumer orders-payments but was stored on "
+        + Subjects.DLQ + "." + Topology.NOTIFICATIONS_ENDED.durable());
+    assertThat(events(id, "orderflow.payment.authorized.v1")).isEmpty();
+  }
+
+  @Test
   void anEventClaimingAnotherSourceIsDeadLetteredAsInvalid() throws Exception {
     String order = io.orderflow.codecs.Ids.newOrderId();
     String subject = Subjects.PAYMENTS + "." + order;

@@ -103,7 +103,7 @@ public final class ServiceHost {
     }
     var mgmt = new java.util.concurrent.atomic.AtomicReference<ManagementServer>();
     return chain
-        .compose(v -> connectOps())
+        .compose(v -> connectOps(services))
         .compose(v -> api.listen(vertx, settings.string("http.host", ANY_HOST), settings.port("http.port", 8080)))
         .compose(server -> {
           publicServer = server;
@@ -126,11 +126,14 @@ public final class ServiceHost {
    * Replaying and deleting dead letters are operator actions: with the ops identity's credentials configured
    * ({@code nats.ops.password} or {@code nats.ops.credentials}) the DLQ admin API uses a connection of its own
    * as ops, whose permissions allow them; a service identity may replay only to its own consumers. Without
-   * them it uses the first service's connection (enough against a server without per-identity permissions).
+   * them it uses the first service's connection when the services connect without credentials (a server without
+   * per-identity permissions); with credentials but no ops password, the API is off (the server would refuse it).
    */
-  private Future<Void> connectOps() {
-    deadLetterBridge = adminBridge;
-    if (adminBridge == null || !NatsIdentities.configured(settings, NatsIdentities.OPS)) return Future.succeededFuture();
+  private Future<Void> connectOps(List<OrderflowService> services) {
+    boolean secured = services.stream().anyMatch(s -> NatsIdentities.configured(settings, s.name()));
+    boolean ops = NatsIdentities.configured(settings, NatsIdentities.OPS);
+    deadLetterBridge = secured && !ops ? null : adminBridge;
+    if (adminBridge == null || !ops) return Future.succeededFuture();
     return NatsConnector.connect(vertx, settings, NatsIdentities.OPS).map(nc -> {
       synchronized (connections) {
         connections.add(nc);

@@ -3,6 +3,7 @@ package io.orderflow.runtime.deadletter;
 import io.orderflow.runtime.messaging.DeadLetters;
 import io.orderflow.runtime.http.Problem;
 import io.orderflow.codecs.Event;
+import io.orderflow.codecs.Subjects;
 import io.orderflow.runtime.operator.OperatorRecord;
 import io.orderflow.runtime.messaging.JetStreamBridge;
 import io.orderflow.runtime.messaging.Topology;
@@ -77,9 +78,10 @@ public final class DeadLetterAdmin {
    * failed publishes nothing twice within the broker's duplicate window ({@code Nats-Msg-Id: replay-<seq>}).
    */
   public Future<Optional<String>> replay(long seq, String actor) {
-    return find(seq).compose(found -> {
+    return bridge.blocking(() -> raw(seq)).compose(found -> {
       if (found.isEmpty()) return Future.succeededFuture(Optional.empty());
-      DeadLetter letter = found.get();
+      MessageInfo stored = found.get();
+      DeadLetter letter = DeadLetter.of(stored.getSeq(), stored.getHeaders(), stored.getData());
       Topology.ConsumerSpec consumer = letter.eventConsumer().orElse(null);
       if (consumer == null) {
         return Future.failedFuture(Problem.unprocessable("dead letter " + seq + " was failed by consumer '" + letter.consumer()
@@ -88,6 +90,8 @@ public final class DeadLetterAdmin {
       if (letter.subject() == null || letter.subject().isBlank()) {
         return Future.failedFuture(Problem.unprocessable("dead letter " + seq + " has no " + DeadLetters.SUBJECT + " header").failure());
       }
+      String refused = replayRefusal(stored.getSubject(), letter, consumer);
+      if (refused != null) return Future.failedFuture(Problem.unprocessable("dead letter " + seq + " is not replayed: " + refused).failure());
       String target = Topology.replaySubject(consumer, letter.subject());
       Headers headers = new Headers();
       letter.originalHeaders().forEach(headers::put);
@@ -112,6 +116,23 @@ public final class DeadLetterAdmin {
     });
   }
 
+  /**
+   * Why a dead letter may not go back to its consumer, or null. A replay hands its payload to one consumer as if
+   * it came on its original subject, so everything the letter claims is checked against what vouches for it: it
+   * was stored on the dead-letter subject of the consumer its headers name (which only that consumer's service
+   * may publish on), its original subject is one that consumer reads, and an event in it belongs on that subject
+   * (a forged event refused live is not let in by a replay).
+   */
+  static String replayRefusal(String storedOn, DeadLetter letter, Topology.ConsumerSpec consumer) {
+    if (!(Subjects.DLQ + "." + letter.consumer()).equals(storedOn)) {
+      return "it claims consumer " + letter.consumer() + " but was stored on " + storedOn;
+    }
+    if (consumer.filters().stream().noneMatch(filter -> Subjects.matches(filter, letter.subject()))) {
+      return "its subject " + letter.subject() + " is not one " + consumer.durable() + " reads";
+    }
+    return letter.event().map(e -> e.type().misrouted(letter.subject(), e.subject(), false)).orElse(null);
+  }
+
   /** "DLQ#12 (payments-reserved, orderflow.inventory.reserved.o-1)": what the record names. */
   private static String describe(long seq, DeadLetter letter) {
     return "DLQ#" + seq + " (" + letter.consumer() + ", " + letter.subject() + ")";
@@ -129,9 +150,12 @@ public final class DeadLetterAdmin {
   }
 
   private Optional<DeadLetter> lookup(long seq) throws Exception {
+    return raw(seq).map(mi -> DeadLetter.of(mi.getSeq(), mi.getHeaders(), mi.getData()));
+  }
+
+  private Optional<MessageInfo> raw(long seq) throws Exception {
     try {
-      MessageInfo mi = bridge.management().getMessage(Topology.DLQ, seq);
-      return Optional.of(DeadLetter.of(mi.getSeq(), mi.getHeaders(), mi.getData()));
+      return Optional.of(bridge.management().getMessage(Topology.DLQ, seq));
     } catch (JetStreamApiException e) {
       if (e.getApiErrorCode() == NO_MESSAGE_FOUND) return Optional.empty();
       throw e;

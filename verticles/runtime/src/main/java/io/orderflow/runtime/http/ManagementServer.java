@@ -52,6 +52,10 @@ public final class ManagementServer extends VerticleBase {
     if (bridge != null) {
       new DeadLetterRoutes(new DeadLetterAdmin(bridge)).mount(router);
       new ContactErasure(bridge).mount(router);
+    } else {
+      // Off in this process (its NATS identities may not replay, delete or erase): say so rather than time out.
+      router.route("/admin/*").handler(ctx -> Problem.of(501, "Not Implemented", "dead-letter administration and contact erasure"
+          + " are off in this process: they act as the ops NATS identity, whose password (ORDERFLOW_NATS_OPS_PASSWORD) it was not given").send(ctx));
     }
     router.route().handler(ctx -> Problem.notFound("no route for " + ctx.request().method() + " " + ctx.request().path()).send(ctx));
     router.route().failureHandler(PublicApi::failure);

@@ -27,8 +27,10 @@ public final class OperatorRecord {
     Envelope record = Envelope.of(new Event.OperatorAction(action, actor, target, detail), Instant.now(), Cause.NONE);
     return bridge.publish(record).<Void>mapEmpty().recover(e -> {
       LOG.error("{} by {} on {} was done but its record was not stored: {}", action, actor, target, e.toString());
-      return Future.failedFuture(new IllegalStateException(action + " of " + target + " was done, but its record for the audit chain"
-          + " was not stored (" + e.getMessage() + ")", e));
+      // A problem of its own, not the broker error: an outage answer (503, retry) would hide that the action was done.
+      return Future.failedFuture(io.orderflow.runtime.http.Problem.of(500, "Done, but not recorded",
+          action + " of " + target + " was done, but its record for the audit chain was not stored (" + e.getMessage()
+              + "); the log has it").failure());
     });
   }
 }

@@ -86,7 +86,7 @@ public final class ApiAuth {
   public Handler<RoutingContext> require(Role... roles) {
     Set<Role> allowed = roles.length == 0 ? EnumSet.allOf(Role.class) : EnumSet.of(roles[0], roles);
     return ctx -> {
-      String client = clients.of(ctx.request().remoteAddress().hostAddress(), ctx.request().getHeader("X-Forwarded-For"));
+      String client = clients.of(ctx.request().remoteAddress().hostAddress(), forwardedFor(ctx));
       String address = "addr:" + client;
       long anonymousWait = perAnonymous.waitFor(address);
       if (anonymousWait > 0 && !knownToken(ctx)) {
@@ -95,6 +95,12 @@ public final class ApiAuth {
       }
       authenticate(ctx).onComplete(ar -> decide(ctx, ar, allowed, address));
     };
+  }
+
+  /** Every X-Forwarded-For line, joined: a proxy may add a line of its own rather than extend the client's. */
+  private static String forwardedFor(RoutingContext ctx) {
+    var lines = ctx.request().headers().getAll("X-Forwarded-For");
+    return lines.isEmpty() ? null : String.join(",", lines);
   }
 
   private void decide(RoutingContext ctx, io.vertx.core.AsyncResult<Caller> ar, Set<Role> allowed, String address) {

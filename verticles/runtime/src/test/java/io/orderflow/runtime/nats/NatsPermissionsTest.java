@@ -181,6 +181,38 @@ class NatsPermissionsTest {
   }
 
   @Test
+  void nobodyChangesOrDrainsAServicesDurableAndNobodyButItsReaderOpensAHandOffOfSecrets() throws Exception {
+    var config = io.nats.client.api.ConsumerConfiguration.builder().durable(Topology.PAYMENTS_RESERVED.durable())
+        .filterSubject("orderflow.inventory.>").maxDeliver(1).build();
+    for (String identity : List.of("inventory", NatsIdentities.OPS)) {
+      try (As who = as(identity)) {
+        who.denied(() -> who.jsm().addOrUpdateConsumer(Topology.INVENTORY, config));
+      }
+    }
+    var kept = harness.jetStreamManagement().getConsumerInfo(Topology.INVENTORY, Topology.PAYMENTS_RESERVED.durable()).getConsumerConfiguration();
+    assertThat(kept.getFilterSubjects()).containsExactlyElementsOf(Topology.PAYMENTS_RESERVED.filters());
+    assertThat(kept.getMaxDeliver()).isNotEqualTo(1);
+    harness.jetStream().publish(Subjects.INVENTORY_RESERVED + ".o-drain", "{}".getBytes(StandardCharsets.UTF_8));
+    try (As ops = as(NatsIdentities.OPS)) {
+      ops.denied(() -> {
+        var taken = ops.nc().jetStream(QUICK).getConsumerContext(Topology.INVENTORY, Topology.PAYMENTS_RESERVED.durable()).next(Duration.ofSeconds(2));
+        if (taken == null) throw new IllegalStateException("nothing delivered");
+      });
+    }
+    // A consumer of one's own (ephemeral, old or new API form) on a hand-off of secrets: only its reader may.
+    var ephemeral = io.nats.client.api.ConsumerConfiguration.builder().build();
+    var named = io.nats.client.api.ConsumerConfiguration.builder().name("peek").build();
+    for (String identity : List.of(NatsIdentities.OPS, NatsIdentities.PROVISIONER)) {
+      try (As who = as(identity)) {
+        for (String stream : List.of(Topology.PAYMENT_TOKENS, Topology.CONTACTS)) {
+          who.denied(() -> who.jsm().addOrUpdateConsumer(stream, ephemeral));
+          who.denied(() -> who.jsm().addOrUpdateConsumer(stream, named));
+        }
+      }
+    }
+  }
+
+  @Test
   void nobodyListensToAnothersReplies() throws Exception {
     try (As orders = as("orders")) {
       orders.nc().subscribe("_INBOX.payments.>");
