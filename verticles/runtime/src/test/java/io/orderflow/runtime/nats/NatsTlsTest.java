@@ -39,7 +39,7 @@ class NatsTlsTest {
   void aServiceConnectsOverTlsTrustingOnlyTheConfiguredCertificate(@TempDir Path dir) throws Exception {
     Path cert = dir.resolve("server.pem");
     Path key = dir.resolve("server-key.pem");
-    selfSigned(dir, cert, key);
+    selfSigned(dir, cert, key, "IP:127.0.0.1");
     int port = LoopbackPorts.free();
     Path conf = dir.resolve("nats.conf");
     Files.writeString(conf, "listen: 127.0.0.1:" + port + "\ntls { cert_file: \"" + cert + "\", key_file: \"" + key + "\" }\n");
@@ -63,6 +63,32 @@ class NatsTlsTest {
         .hasMessageContaining("nats.tls");
   }
 
+  @Test
+  void aCertificateForAnotherHostIsRefusedThoughTheCaSignedIt(@TempDir Path dir) throws Exception {
+    Path cert = dir.resolve("server.pem");
+    Path key = dir.resolve("server-key.pem");
+    selfSigned(dir, cert, key, "DNS:nats.elsewhere.example");
+    int port = LoopbackPorts.free();
+    Path conf = dir.resolve("nats.conf");
+    Files.writeString(conf, "listen: 127.0.0.1:" + port + "\ntls { cert_file: \"" + cert + "\", key_file: \"" + key + "\" }\n");
+    Path log = dir.resolve("nats.log");
+    server = new ProcessBuilder(NatsServerBinary.find().toString(), "-c", conf.toString())
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Settings trusting = Settings.of(Map.of("NATS_URL", "tls://127.0.0.1:" + port, "ORDERFLOW_NATS_TLS_CA", cert.toString(),
+        "ORDERFLOW_NATS_CONNECT_TIMEOUT", "2s"));
+    // Wait for the listener with a plain socket: a TLS attempt would be refused either way.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (true) {
+      try (var s = new java.net.Socket("127.0.0.1", port)) {
+        break;
+      } catch (java.io.IOException e) {
+        if (System.nanoTime() > deadline || !server.isAlive()) throw new IllegalStateException("nats-server not up: " + Files.readString(log));
+        server.waitFor(100, TimeUnit.MILLISECONDS);
+      }
+    }
+    assertThatThrownBy(() -> NatsConnector.connect(vertx, trusting, "orders").await(20, TimeUnit.SECONDS)).isNotNull();
+  }
+
   /** Polls until the server listens (its start takes a moment), then returns the connection. */
   private Connection awaitConnected(Settings settings, Path log) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -78,11 +104,11 @@ class NatsTlsTest {
   }
 
   /** An EC key and a self-signed certificate for 127.0.0.1, written as PEM for nats-server. */
-  private static void selfSigned(Path dir, Path cert, Path key) throws Exception {
+  private static void selfSigned(Path dir, Path cert, Path key, String san) throws Exception {
     Path store = dir.resolve("server.p12");
     String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
     Process p = new ProcessBuilder(List.of(keytool, "-genkeypair", "-alias", "nats", "-keyalg", "EC", "-groupname", "secp256r1",
-        "-dname", "CN=127.0.0.1", "-ext", "SAN=IP:127.0.0.1", "-validity", "2", "-storetype", "PKCS12",
+        "-dname", "CN=nats", "-ext", "SAN=" + san, "-validity", "2", "-storetype", "PKCS12",
         "-keystore", store.toString(), "-storepass", "changeit", "-keypass", "changeit"))
         .redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
