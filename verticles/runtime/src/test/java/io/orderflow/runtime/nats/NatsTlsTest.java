@@ -35,72 +35,56 @@ class NatsTlsTest {
     vertx.close().await(10, TimeUnit.SECONDS);
   }
 
-  @Test
-  void aServiceConnectsOverTlsTrustingOnlyTheConfiguredCertificate(@TempDir Path dir) throws Exception {
+  /** A nats-server listening with TLS only, its certificate self-signed for {@code san}; the certificate's PEM file. */
+  private record TlsServer(String url, Path cert) {}
+
+  private TlsServer startTlsServer(Path dir, String san) throws Exception {
     Path cert = dir.resolve("server.pem");
     Path key = dir.resolve("server-key.pem");
-    selfSigned(dir, cert, key, "IP:127.0.0.1");
+    selfSigned(dir, cert, key, san);
     int port = LoopbackPorts.free();
     Path conf = dir.resolve("nats.conf");
     Files.writeString(conf, "listen: 127.0.0.1:" + port + "\ntls { cert_file: \"" + cert + "\", key_file: \"" + key + "\" }\n");
     Path log = dir.resolve("nats.log");
     server = new ProcessBuilder(NatsServerBinary.find().toString(), "-c", conf.toString())
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    String url = "tls://127.0.0.1:" + port;
+    // Listening: a plain connect is enough to know (a TLS attempt may be refused on purpose).
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (true) {
+      try (var s = new java.net.Socket("127.0.0.1", port)) {
+        return new TlsServer("tls://127.0.0.1:" + port, cert);
+      } catch (java.io.IOException e) {
+        if (System.nanoTime() > deadline || !server.isAlive()) throw new IllegalStateException("nats-server not up: " + Files.readString(log));
+        server.waitFor(100, TimeUnit.MILLISECONDS);
+      }
+    }
+  }
 
-    Settings trusting = Settings.of(Map.of("NATS_URL", url, "ORDERFLOW_NATS_TLS_CA", cert.toString()));
-    Connection nc = awaitConnected(trusting, log);
+  @Test
+  void aServiceConnectsOverTlsTrustingOnlyTheConfiguredCertificate(@TempDir Path dir) throws Exception {
+    TlsServer tls = startTlsServer(dir, "IP:127.0.0.1");
+
+    Settings trusting = Settings.of(Map.of("NATS_URL", tls.url(), "ORDERFLOW_NATS_TLS_CA", tls.cert().toString()));
+    Connection nc = NatsConnector.connect(vertx, trusting, "orders").await(20, TimeUnit.SECONDS);
     assertThat(nc.getConnectedUrl()).startsWith("tls://");
     assertThat(nc.getServerInfo().isTLSRequired()).isTrue();
     nc.close();
 
     // The JDK's own trust store does not know the test's certificate: without the setting, no connection.
-    Settings jdkTrust = Settings.of(Map.of("NATS_URL", url, "ORDERFLOW_NATS_CONNECT_TIMEOUT", "2s"));
+    Settings jdkTrust = Settings.of(Map.of("NATS_URL", tls.url(), "ORDERFLOW_NATS_CONNECT_TIMEOUT", "2s"));
     assertThatThrownBy(() -> NatsConnector.connect(vertx, jdkTrust, "orders").await(20, TimeUnit.SECONDS)).isNotNull();
 
-    Settings missingCa = Settings.of(Map.of("NATS_URL", url, "ORDERFLOW_NATS_TLS_CA", dir.resolve("absent.pem").toString()));
+    Settings missingCa = Settings.of(Map.of("NATS_URL", tls.url(), "ORDERFLOW_NATS_TLS_CA", dir.resolve("absent.pem").toString()));
     assertThatThrownBy(() -> NatsConnector.connect(vertx, missingCa, "orders").await(20, TimeUnit.SECONDS))
         .hasMessageContaining("nats.tls");
   }
 
   @Test
   void aCertificateForAnotherHostIsRefusedThoughTheCaSignedIt(@TempDir Path dir) throws Exception {
-    Path cert = dir.resolve("server.pem");
-    Path key = dir.resolve("server-key.pem");
-    selfSigned(dir, cert, key, "DNS:nats.elsewhere.example");
-    int port = LoopbackPorts.free();
-    Path conf = dir.resolve("nats.conf");
-    Files.writeString(conf, "listen: 127.0.0.1:" + port + "\ntls { cert_file: \"" + cert + "\", key_file: \"" + key + "\" }\n");
-    Path log = dir.resolve("nats.log");
-    server = new ProcessBuilder(NatsServerBinary.find().toString(), "-c", conf.toString())
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    Settings trusting = Settings.of(Map.of("NATS_URL", "tls://127.0.0.1:" + port, "ORDERFLOW_NATS_TLS_CA", cert.toString(),
+    TlsServer tls = startTlsServer(dir, "DNS:nats.elsewhere.example");
+    Settings trusting = Settings.of(Map.of("NATS_URL", tls.url(), "ORDERFLOW_NATS_TLS_CA", tls.cert().toString(),
         "ORDERFLOW_NATS_CONNECT_TIMEOUT", "2s"));
-    // Wait for the listener with a plain socket: a TLS attempt would be refused either way.
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (true) {
-      try (var s = new java.net.Socket("127.0.0.1", port)) {
-        break;
-      } catch (java.io.IOException e) {
-        if (System.nanoTime() > deadline || !server.isAlive()) throw new IllegalStateException("nats-server not up: " + Files.readString(log));
-        server.waitFor(100, TimeUnit.MILLISECONDS);
-      }
-    }
     assertThatThrownBy(() -> NatsConnector.connect(vertx, trusting, "orders").await(20, TimeUnit.SECONDS)).isNotNull();
-  }
-
-  /** Polls until the server listens (its start takes a moment), then returns the connection. */
-  private Connection awaitConnected(Settings settings, Path log) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (true) {
-      if (!server.isAlive()) throw new IllegalStateException("nats-server exited: " + Files.readString(log));
-      try {
-        return NatsConnector.connect(vertx, settings, "orders").await(10, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        if (System.nanoTime() > deadline) throw e;
-        server.waitFor(100, TimeUnit.MILLISECONDS);
-      }
-    }
   }
 
   /** An EC key and a self-signed certificate for 127.0.0.1, written as PEM for nats-server. */
