@@ -1,5 +1,6 @@
 package io.orderflow.app;
 
+import io.orderflow.launcher.Services;
 import io.nats.client.Connection;
 import io.nats.client.api.ConsumerInfo;
 import io.orderflow.pspsim.PspSimVerticle;
@@ -39,8 +40,7 @@ final class Pipeline implements AutoCloseable {
   SmtpSink smtp;
   final Path mailDir;
   final int pspPort;
-  private final List<Vertx> hostVertx = new ArrayList<>();
-  private final List<ServiceHost> hosts = new ArrayList<>();
+  private final ServiceHosts hosts = new ServiceHosts();
   private final Map<String, String> settings = new HashMap<>();
   /** Signs with the development key the hosts trust (a folder of this pipeline's own). */
   final TokenIssuer tokens;
@@ -94,24 +94,12 @@ final class Pipeline implements AutoCloseable {
 
   /** Starts a host running the named services on free ports; returns its public port. */
   ServiceHost host(String services) throws Exception {
-    Map<String, String> s = new HashMap<>(settings);
-    s.put("ORDERFLOW_HTTP_PORT", "0");
-    s.put("ORDERFLOW_MGMT_PORT", "0");
-    Telemetry telemetry = Telemetry.create(Settings.of(s));
-    ServiceHost host = new ServiceHost(telemetry, Settings.of(s));
-    host.start(Services.parse(services)).await(60, TimeUnit.SECONDS);
-    hostVertx.add(telemetry.vertx());
-    hosts.add(host);
-    return host;
+    return hosts.start(settings, services);
   }
 
   /** Stops one host the way SIGTERM would (graceful: leases are given up). */
   void stop(ServiceHost host) throws Exception {
-    int i = hosts.indexOf(host);
-    host.stop().await(40, TimeUnit.SECONDS);
-    hostVertx.get(i).close().await(10, TimeUnit.SECONDS);
-    hosts.remove(i);
-    hostVertx.remove(i);
+    hosts.stop(host);
   }
 
   /** An order placed directly with the client, as its customer. */
@@ -178,18 +166,7 @@ final class Pipeline implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    for (int i = hosts.size() - 1; i >= 0; i--) {
-      try {
-        hosts.get(i).stop().await(30, TimeUnit.SECONDS);
-      } catch (java.util.concurrent.TimeoutException e) {
-        Thread.getAllStackTraces().forEach((t, st) -> {
-          System.out.println("THREAD " + t.getName());
-          for (var f : st) System.out.println("    " + f);
-        });
-        throw e;
-      }
-      hostVertx.get(i).close().await(10, TimeUnit.SECONDS);
-    }
+    hosts.close();
     clientVertx.close().await(10, TimeUnit.SECONDS);
     smtp.close();
     nc.close();

@@ -25,7 +25,7 @@ import java.util.Random;
  */
 public final class Bench {
   /** The end-to-end latency a rate must hold to count (find-max). */
-  static final double P99_TARGET_MS = 250;
+  public static final double P99_TARGET_MS = 250;
   static final int SKUS = 1000;
   static final int OUT_OF_STOCK_SKUS = 20;
   static final int HOT_SKUS = 5;
@@ -38,70 +38,23 @@ public final class Bench {
    * @param outage {@code --outage S}: seconds the gateway is down (0: not this mode)
    * @param history {@code --history N}: completed orders loaded before measuring (0: not this mode)
    */
-  record Options(double rate, double seconds, double warmup, boolean findMax, boolean split, Path dir, boolean rateGiven,
+  public record Options(double rate, double seconds, double warmup, boolean findMax, boolean split, Path dir, boolean rateGiven,
                  double outage, int history) {
-    static Options parse(String[] args) {
-      double rate = 100;
-      double seconds = 60;
-      double warmup = 15;
-      boolean findMax = false;
-      boolean split = false;
-      boolean rateGiven = false;
-      double outage = 0;
-      int history = 0;
-      Path dir = Path.of(env("ORDERFLOW_BENCH_DIR", ".data/bench"));
-      for (int i = 0; i < args.length; i++) {
-        switch (args[i]) {
-          case "--rate" -> {
-            rate = positive(args, ++i);
-            rateGiven = true;
-          }
-          case "--duration" -> seconds = positive(args, ++i);
-          case "--warmup" -> warmup = notNegative(args, ++i);
-          case "--find-max" -> findMax = true;
-          case "--split" -> split = true;
-          case "--outage" -> outage = positive(args, ++i);
-          case "--history" -> history = count(args, ++i);
-          default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'");
-        }
-      }
+    /** Checks what the command line cannot express: one mode per run, numbers in range. */
+    public Options {
+      if (!(rate > 0) || Double.isInfinite(rate)) throw new IllegalArgumentException("--rate must be a number greater than 0");
+      if (!(seconds > 0) || Double.isInfinite(seconds)) throw new IllegalArgumentException("--duration must be a number greater than 0");
+      if (!(warmup >= 0) || Double.isInfinite(warmup)) throw new IllegalArgumentException("--warmup must be a number of 0 or more");
+      if (outage < 0 || Double.isInfinite(outage)) throw new IllegalArgumentException("--outage must be a number greater than 0");
+      // The loader keeps every id in memory.
+      if (history < 0 || history > 10_000_000) throw new IllegalArgumentException("--history must be a whole number from 1 to 10000000");
       int modes = (findMax ? 1 : 0) + (outage > 0 ? 1 : 0) + (history > 0 ? 1 : 0);
       if (modes > 1) throw new IllegalArgumentException("--find-max, --outage and --history are separate runs: choose one");
-      return new Options(rate, seconds, warmup, findMax, split, dir, rateGiven, outage, history);
     }
 
-    /** A whole number of orders, at least 1 and at most 10 million (the loader keeps every id in memory). */
-    private static int count(String[] args, int i) {
-      if (i >= args.length) throw new IllegalArgumentException(args[i - 1] + " needs a whole number");
-      long v;
-      try {
-        v = Long.parseLong(args[i].replace("_", ""));
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(args[i - 1] + " needs a whole number, not '" + args[i] + "'");
-      }
-      if (v < 1 || v > 10_000_000) throw new IllegalArgumentException(args[i - 1] + " must be a whole number from 1 to 10000000");
-      return (int) v;
-    }
-
-    private static double number(String[] args, int i) {
-      if (i >= args.length) throw new IllegalArgumentException(args[i - 1] + " needs a number");
-      try {
-        return Double.parseDouble(args[i]);
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(args[i - 1] + " needs a number, not '" + args[i] + "'");
-      }
-    }
-
-    private static double positive(String[] args, int i) {
-      double v = number(args, i);
-      if (!(v > 0) || Double.isInfinite(v)) throw new IllegalArgumentException(args[i - 1] + " must be a number greater than 0");
-      return v;
-    }
-
-    private static double notNegative(String[] args, int i) {
-      double v = number(args, i);
-      if (!(v >= 0) || Double.isInfinite(v)) throw new IllegalArgumentException(args[i - 1] + " must be a number of 0 or more");
-      return v;
+    /** Where runs keep their logs and results: ORDERFLOW_BENCH_DIR, else .data/bench. */
+    public static Path defaultDir() {
+      return Path.of(env("ORDERFLOW_BENCH_DIR", ".data/bench"));
     }
   }
 
@@ -117,15 +70,7 @@ public final class Bench {
     this.opt = opt;
   }
 
-  public static int run(String[] args) {
-    Options opt;
-    try {
-      opt = Options.parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println("bench: " + e.getMessage());
-      usage();
-      return 2;
-    }
+  public static int run(Options opt) {
     if (!ProcessStats.available()) System.err.println("bench: no /proc here: CPU and memory per process are not reported");
     try {
       return new Bench(opt).go();
@@ -378,19 +323,6 @@ public final class Bench {
   static String env(String name, String dflt) {
     String v = System.getenv(name);
     return v == null || v.isBlank() ? dflt : v;
-  }
-
-  private static void usage() {
-    System.err.println("usage: orderflow.jar bench [--rate R] [--duration S] [--warmup S] [--find-max | --outage S | --history N] [--split]");
-    System.err.println("  --rate R      orders per second, open loop (default 100); --duration S: seconds measured (60)");
-    System.err.println("  --warmup S    seconds at the rate before measuring (15; 0: none)");
-    System.err.println("  --find-max    the highest rate with end-to-end p99 <= 250 ms and no growing backlog, for orderflow and");
-    System.err.println("                the bare pipeline, and again with the server's sync_interval always");
-    System.err.println("  --outage S    at 20 % of the maximum (--rate R, else the last --find-max's, else " + (int) OutageRun.DEFAULT_MAX + "/s), the gateway down");
-    System.err.println("                for S s under load: how long the backlog takes to empty after recovery (drain_s)");
-    System.err.println("  --history N   N completed orders written straight to the streams, then p99 at half the maximum (--rate R,");
-    System.err.println("                else " + (int) HistoryRun.DEFAULT_MAX + "/s) and each service's start-up, empty system against the one with history");
-    System.err.println("  --split       one JVM per service instead of one for all");
   }
 
   static Connection connect(String urls, String name) throws Exception {

@@ -51,7 +51,16 @@ final class Broker implements AutoCloseable {
   }
 
   static Broker connect(String urls) throws IOException, InterruptedException {
-    Options options = new Options.Builder().server(urls).connectionName("orderflow-chaos")
+    return connect(new Options.Builder().server(urls));
+  }
+
+  /** As one of orderflow's identities (a run without the harness's user): its password and its inbox prefix. */
+  static Broker connectAs(String urls, String identity, String password) throws IOException, InterruptedException {
+    return connect(new Options.Builder().server(urls).userInfo(identity, password).inboxPrefix("_INBOX." + identity));
+  }
+
+  private static Broker connect(Options.Builder builder) throws IOException, InterruptedException {
+    Options options = builder.connectionName("orderflow-chaos")
         .maxReconnects(-1).reconnectWait(Duration.ofMillis(250)).connectionTimeout(Duration.ofSeconds(5))
         .errorListener(new io.nats.client.ErrorListener() {}).build();
     return new Broker(Nats.connect(options));

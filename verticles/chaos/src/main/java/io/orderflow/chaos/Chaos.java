@@ -36,6 +36,7 @@ public final class Chaos {
     add(Scenario.of("hot-sku-r3", BrokerFaults::hotSku));
     add(Scenario.of("dlq-replay-late", DlqReplayLate::run));
     add(Scenario.of("bad-tokens", BadTokens::run));
+    add(Scenario.of("prod-shape", Rehearsal::run));
   }
 
   private static void add(Scenario s) {
@@ -46,26 +47,16 @@ public final class Chaos {
 
   private Chaos() {}
 
-  /** Runs the scenarios named in {@code args} (all when none); the process exit code. */
-  public static int run(String[] args) {
-    boolean isShort = false;
-    List<String> names = new ArrayList<>();
-    for (String a : args) {
-      switch (a) {
-        case "--short" -> isShort = true;
-        case "-h", "--help" -> {
-          usage();
-          return 0;
-        }
-        default -> {
-          if (!SCENARIOS.containsKey(a)) {
-            System.err.println("chaos: unknown scenario '" + a + "'");
-            usage();
-            return 2;
-          }
-          names.add(a);
-        }
-      }
+  /** Every scenario's name, in the order a full run takes them. */
+  public static List<String> names() {
+    return List.copyOf(SCENARIOS.keySet());
+  }
+
+  /** Runs the named scenarios (all when none); the process exit code. Unknown names are a usage error. */
+  public static int run(boolean isShort, List<String> scenarios) {
+    List<String> names = new ArrayList<>(scenarios);
+    for (String n : names) {
+      if (!SCENARIOS.containsKey(n)) throw new IllegalArgumentException("unknown scenario '" + n + "'; known: " + String.join(" ", SCENARIOS.keySet()));
     }
     if (names.isEmpty()) names.addAll(SCENARIOS.keySet());
     return new Chaos().runAll(names, Timings.of(isShort));
@@ -128,12 +119,6 @@ public final class Chaos {
   private void abort() {
     Run r = current;
     if (r != null) r.sup.close();
-  }
-
-  private static void usage() {
-    System.err.println("usage: orderflow.jar chaos [--short] [SCENARIO...]   (no names: all)");
-    System.err.println("scenarios: " + String.join(" ", SCENARIOS.keySet()));
-    System.err.println("  --short: scaled timings (20 s outages, 5 s AckWait, 1 s gateway timeout, 2 s breaker reset, 5 s pin timeout)");
   }
 
   static void deleteQuietly(Path dir) {

@@ -91,7 +91,7 @@ final class Deployment {
     }
 
     String label() {
-      return proc.name;
+      return proc == null ? service + (index == 1 ? "" : "-" + index) : proc.name;
     }
   }
 
@@ -117,6 +117,17 @@ final class Deployment {
     this.pspAdmin = pspAdmin;
     this.mailDir = mailDir;
     this.devKeys = devKeys;
+  }
+
+  /**
+   * A view of a system another supervisor started (the rehearsal's {@code run}): its instances have no
+   * {@link Proc} here, the broker nodes are not this harness's.
+   */
+  static Deployment attached(Supervisor sup, Launch launch, Http http, String pspUrl, String pspAdmin, Path mailDir, DevKeys keys,
+                             List<Instance> instances) {
+    Deployment d = new Deployment(sup, launch, http, null, pspUrl, pspAdmin, mailDir, keys);
+    d.instances.addAll(instances);
+    return d;
   }
 
   /** Work on the provisioned broker before any service starts (the bench's history loader). */
@@ -198,7 +209,7 @@ final class Deployment {
     env.put("ORDERFLOW_MGMT_PORT", String.valueOf(mgmtPort));
     env.putAll(extraEnv);
     String name = service.equals(ALL) ? "services" : service + (index == 1 ? "" : "-" + index);
-    Proc proc = sup.create(name, launch.java("services " + service, false), env);
+    Proc proc = sup.create(name, launch.java("service " + service, false), env);
     Instance inst = new Instance(service, index, httpPort, mgmtPort, proc);
     instances.add(inst);
     return inst;
@@ -229,12 +240,12 @@ final class Deployment {
 
   /** Public API base URLs of the running orders instances (the load spreads over them); all of them if none runs. */
   List<String> orderApis() {
-    List<String> live = of("orders").stream().filter(i -> i.proc.alive()).map(Instance::api).toList();
+    List<String> live = of("orders").stream().filter(i -> i.proc == null || i.proc.alive()).map(Instance::api).toList();
     return live.isEmpty() ? of("orders").stream().map(Instance::api).toList() : live;
   }
 
   /** A running instance's public API (the first if none runs). */
   String api(String service) {
-    return of(service).stream().filter(i -> i.proc.alive()).findFirst().orElse(first(service)).api();
+    return of(service).stream().filter(i -> i.proc == null || i.proc.alive()).findFirst().orElse(first(service)).api();
   }
 }

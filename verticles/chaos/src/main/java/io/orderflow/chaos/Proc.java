@@ -33,7 +33,7 @@ final class Proc {
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     pb.environment().putAll(env);
     starts++;
-    java.nio.file.Files.writeString(log, "=== chaos: start #" + starts + " " + String.join(" ", command) + "\n",
+    java.nio.file.Files.writeString(log, "=== " + java.time.Instant.now() + " start #" + starts + " " + String.join(" ", command) + "\n",
         java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
     process = pb.start();
     return this;

@@ -79,6 +79,14 @@ final class Run implements AutoCloseable {
     return this;
   }
 
+  /** A system this harness did not start itself (the rehearsal's {@code run}): its view, and a broker connection. */
+  Run attach(Deployment view, Broker broker) {
+    d = view;
+    tokens = new Tokens(view.devKeys);
+    this.broker = broker;
+    return this;
+  }
+
   /** Five SKUs with more stock than any run sells. */
   void ampleStock() throws Exception {
     Map<String, Integer> skus = new LinkedHashMap<>();

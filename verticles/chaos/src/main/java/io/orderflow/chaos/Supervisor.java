@@ -40,31 +40,47 @@ final class Supervisor implements AutoCloseable {
     return List.copyOf(procs);
   }
 
-  /** Stops in reverse start order: services before psp-sim and the broker. */
+  /** How long a service gets for its graceful stop before SIGKILL (chaos: 15 s; {@code run}: ORDERFLOW_STOP_TIMEOUT). */
+  private Duration serviceGrace = Duration.ofSeconds(15);
+
+  Supervisor serviceGrace(Duration grace) {
+    this.serviceGrace = grace;
+    return this;
+  }
+
+  /** The stand-ins the services call while they drain: stopped after the services. */
+  private static boolean isAux(Proc p) {
+    return p.name.equals("psp-sim") || p.name.equals("smtp-sink");
+  }
+
+  /**
+   * Stops everything: the services together (each drains in its grace period), then psp-sim and the SMTP sink,
+   * the broker nodes last.
+   */
   @Override
   public void close() {
-    List<Proc> reverse = new ArrayList<>(all());
-    java.util.Collections.reverse(reverse);
-    // Services get their graceful stop concurrently; the broker nodes (first created) go last.
-    List<Thread> stops = new ArrayList<>();
-    for (Proc p : reverse) {
-      if (p.name.startsWith("nats")) continue;
-      stops.add(Thread.ofVirtual().start(() -> stopQuietly(p, Duration.ofSeconds(15))));
-    }
-    for (Thread t : stops) {
-      try {
-        t.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    for (Proc p : reverse) if (p.name.startsWith("nats")) stopQuietly(p, Duration.ofSeconds(10));
+    List<Proc> procs = all();
+    stopTogether(procs.stream().filter(p -> !p.name.startsWith("nats") && !isAux(p)).toList(), serviceGrace);
+    stopTogether(procs.stream().filter(Supervisor::isAux).toList(), Duration.ofSeconds(5));
+    stopTogether(procs.stream().filter(p -> p.name.startsWith("nats")).toList(), Duration.ofSeconds(10));
     if (System.getenv("ORDERFLOW_CHAOS_KEEP") == null) {
       List<Path> dirs;
       synchronized (this) {
         dirs = List.copyOf(scratch);
       }
       for (Path d : dirs) deleteQuietly(d);
+    }
+  }
+
+  private static void stopTogether(List<Proc> procs, Duration grace) {
+    List<Thread> stops = new ArrayList<>();
+    for (Proc p : procs) stops.add(Thread.ofVirtual().start(() -> stopQuietly(p, grace)));
+    for (Thread t : stops) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

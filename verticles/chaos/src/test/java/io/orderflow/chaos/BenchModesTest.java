@@ -14,22 +14,6 @@ class BenchModesTest {
   Path dir;
 
   @Test
-  void outageAndHistoryTakeTheirValuesAndRefuseBadOnes() {
-    var o = Bench.Options.parse(new String[] {"--outage", "60", "--rate", "40"});
-    assertThat(o.outage()).isEqualTo(60);
-    assertThat(o.rateGiven()).isTrue();
-    assertThat(Bench.Options.parse(new String[] {"--history", "200_000"}).history()).isEqualTo(200_000);
-    assertThat(Bench.Options.parse(new String[] {"--history", "5"}).rateGiven()).isFalse();
-    assertThatThrownBy(() -> Bench.Options.parse(new String[] {"--outage", "0"})).hasMessageContaining("greater than 0");
-    assertThatThrownBy(() -> Bench.Options.parse(new String[] {"--outage"})).hasMessageContaining("needs a number");
-    assertThatThrownBy(() -> Bench.Options.parse(new String[] {"--history", "1.5"})).hasMessageContaining("whole number");
-    assertThatThrownBy(() -> Bench.Options.parse(new String[] {"--history", "0"})).hasMessageContaining("from 1 to");
-    assertThatThrownBy(() -> Bench.Options.parse(new String[] {"--history"})).hasMessageContaining("needs a whole number");
-    assertThatThrownBy(() -> Bench.Options.parse(new String[] {"--history", "10", "--outage", "5"})).hasMessageContaining("choose one");
-    assertThatThrownBy(() -> Bench.Options.parse(new String[] {"--find-max", "--outage", "5"})).hasMessageContaining("choose one");
-  }
-
-  @Test
   void theOutageRunsAtAFifthOfTheGivenRateElseTheLastFindMaxElseTheDefault() throws Exception {
     assertThat(OutageRun.max(options("--rate", "50")).perSecond()).isEqualTo(50);
     assertThat(OutageRun.max(options()).perSecond()).isEqualTo(OutageRun.DEFAULT_MAX);

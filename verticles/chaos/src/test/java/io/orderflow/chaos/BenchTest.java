@@ -56,20 +56,6 @@ class BenchTest {
   }
 
   @Test
-  void optionsRefuseWhatTheyDoNotKnow() {
-    var o = Bench.Options.parse(new String[] {"--rate", "250", "--duration", "30", "--find-max"});
-    assertThat(o.rate()).isEqualTo(250);
-    assertThat(o.seconds()).isEqualTo(30);
-    assertThat(o.findMax()).isTrue();
-    assertThatThrownBy(() -> Bench.Options.parse(new String[] {"--rate", "fast"})).hasMessageContaining("needs a number");
-    assertThatThrownBy(() -> Bench.Options.parse(new String[] {"--rate", "0"})).hasMessageContaining("greater than 0");
-    assertThatThrownBy(() -> Bench.Options.parse(new String[] {"--duration", "Infinity"})).hasMessageContaining("greater than 0");
-    assertThatThrownBy(() -> Bench.Options.parse(new String[] {"--warmup", "-5"})).hasMessageContaining("0 or more");
-    assertThatThrownBy(() -> Bench.Options.parse(new String[] {"--rate"})).hasMessageContaining("needs a number");
-    assertThatThrownBy(() -> Bench.Options.parse(new String[] {"--fast"})).hasMessageContaining("unknown option");
-  }
-
-  @Test
   void pacerHandsOutEveryScheduledSendAtTheRate() throws Exception {
     List<Long> times = new ArrayList<>();
     long n = Pacer.drive(200, 0.5, times::add);

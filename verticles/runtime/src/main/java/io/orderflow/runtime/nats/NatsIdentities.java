@@ -10,15 +10,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The NATS identities of {@code config/nats/identities.conf}: one per service, {@code provisioner} and
- * {@code ops}. Each connects as user {@code nats.<identity>.user} (default: its name) with password
+ * The NATS identities of {@code config/nats/identities.conf}: one per service, {@code provisioner}, {@code ops}
+ * and {@code backup}. Each connects as user {@code nats.<identity>.user} (default: its name) with password
  * {@code nats.<identity>.password} (environment ORDERFLOW_NATS_&lt;IDENTITY&gt;_PASSWORD, the same variable the
  * server's configuration reads), or with a NATS credentials file {@code nats.<identity>.credentials}.
  */
 public final class NatsIdentities {
   public static final String PROVISIONER = "provisioner";
   public static final String OPS = "ops";
-  public static final List<String> ALL = List.of(PROVISIONER, "orders", "inventory", "payments", "notifications", "audit", OPS);
+  /** Snapshots and restores streams ({@code io.orderflow.runtime.backup}); reads no message any other way. */
+  public static final String BACKUP = "backup";
+  public static final List<String> ALL = List.of(PROVISIONER, "orders", "inventory", "payments", "notifications", "audit", OPS, BACKUP);
   /** The configuration travels in the runtime jar (tests, chaos and the bench start servers with it). */
   public static final String RESOURCE = "orderflow/nats/identities.conf";
 

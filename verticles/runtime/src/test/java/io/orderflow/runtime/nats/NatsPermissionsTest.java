@@ -13,10 +13,12 @@ import io.nats.client.api.MessageGetRequest;
 import io.orderflow.codecs.Subjects;
 import io.orderflow.runtime.NatsServer;
 import io.orderflow.runtime.Settings;
+import io.orderflow.runtime.backup.JetStreamBackup;
 import io.orderflow.runtime.messaging.NatsConnector;
 import io.orderflow.runtime.messaging.Provisioner;
 import io.orderflow.runtime.messaging.Topology;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -24,6 +26,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * config/nats/identities.conf on a real nats-server: each denial the security issue names, each with a control
@@ -221,6 +224,33 @@ class NatsPermissionsTest {
         throw new IllegalStateException("subscribed; the server answers asynchronously");
       });
     }
+  }
+
+  @Test
+  void backupSnapshotsTheStreamsButNotTheHandOffsOfSecretsAndPublishesReadsAndDeletesNothing(@TempDir Path dir) throws Exception {
+    harness.jetStream().publish(Subjects.ORDERS_PLACED + ".o-backup", "{}".getBytes(StandardCharsets.UTF_8));
+    harness.jetStream().publish(Subjects.HANDOFF_PAYMENT_TOKEN + ".o-backup.h", "tok".getBytes(StandardCharsets.UTF_8));
+    long orders = lastSequence(Topology.ORDERS);
+    try (As backup = as(NatsIdentities.BACKUP)) {
+      var manifest = JetStreamBackup.backup(backup.nc(), dir.resolve("backup"));
+      assertThat(manifest.streams()).extracting(s -> s.name()).contains(Topology.ORDERS, Topology.AUDIT);
+      for (String secrets : List.of(Topology.PAYMENT_TOKENS, Topology.CONTACTS)) {
+        backup.denied(() -> {
+          String inbox = backup.nc().createInbox();
+          backup.nc().subscribe(inbox);
+          var answer = backup.nc().request("$JS.API.STREAM.SNAPSHOT." + secrets,
+              ("{\"deliver_subject\":\"" + inbox + "\"}").getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(2));
+          if (answer == null) throw new IllegalStateException("no snapshot of " + secrets);
+        });
+      }
+      backup.denied(() -> backup.publish(Subjects.ORDERS_PLACED + ".o-backup-forged"));
+      backup.denied(() -> backup.jsm().getMessage(Topology.ORDERS, orders));
+      backup.denied(() -> backup.jsm().addOrUpdateConsumer(Topology.ORDERS, io.nats.client.api.ConsumerConfiguration.builder().build()));
+      backup.denied(() -> backup.jsm().purgeStream(Topology.ORDERS));
+      backup.denied(() -> backup.jsm().deleteStream(Topology.INVENTORY));
+    }
+    assertThat(lastSequence(Topology.ORDERS)).isEqualTo(orders);
+    assertThat(harness.jetStreamManagement().getStreamNames()).contains(Topology.INVENTORY);
   }
 
   @Test

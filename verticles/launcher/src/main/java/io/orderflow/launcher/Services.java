@@ -1,4 +1,4 @@
-package io.orderflow.app;
+package io.orderflow.launcher;
 
 import io.orderflow.audit.AuditService;
 import io.orderflow.inventory.InventoryService;
@@ -23,6 +23,9 @@ public final class Services {
     ALL.put("notifications", NotificationsService::new);
     ALL.put("audit", AuditService::new);
   }
+
+  /** Every service's name, in start order. */
+  public static final List<String> NAMES = List.copyOf(ALL.keySet());
 
   private Services() {}
 
