@@ -29,7 +29,9 @@ final class EnvironmentPolicy {
     return switch (command) {
       case "service" -> args.size() < 2 ? Set.of() : args.get(1).equals("orders") ? Set.of("ORDERS", "OPS") : Set.of(args.get(1).toUpperCase(java.util.Locale.ROOT));
       case "provision" -> Set.of("PROVISIONER");
-      case "backup", "restore" -> Set.of("BACKUP");
+      case "backup" -> Set.of("BACKUP");
+      // An operator's one-off Job; the scheduled backup never holds this password.
+      case "restore" -> Set.of("RESTORE");
       default -> Set.of();
     };
   }

@@ -114,7 +114,7 @@ class EnvironmentPolicyTest {
     assertThat(EnvironmentPolicy.identities(List.of("service", "audit"))).containsExactly("AUDIT");
     assertThat(EnvironmentPolicy.identities(List.of("provision"))).containsExactly("PROVISIONER");
     assertThat(EnvironmentPolicy.identities(List.of("backup", "--into", "/backups"))).containsExactly("BACKUP");
-    assertThat(EnvironmentPolicy.identities(List.of("restore", "--from", "/backups/x"))).containsExactly("BACKUP");
+    assertThat(EnvironmentPolicy.identities(List.of("restore", "--from", "/backups/x"))).containsExactly("RESTORE");
     assertThat(EnvironmentPolicy.identities(List.of("psp-sim"))).isEmpty();
     // Every identity named here is one config/nats/identities.conf defines.
     for (String identity : List.of("ORDERS", "OPS", "AUDIT", "PROVISIONER", "BACKUP")) {

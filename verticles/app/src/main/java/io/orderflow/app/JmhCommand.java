@@ -11,23 +11,20 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Unmatched;
 
 /** {@code jmh [JMH ARGS]}: the JMH benchmarks of the hot paths. */
 @Command(name = "jmh", header = "JMH benchmarks of the hot paths.", 
     description = "Builds the benchmarks jar when missing or stale (load-tests/jmh/target/benchmarks.jar) and runs the JMH benchmarks of the hot paths (codec, order state, stock ledger, audit chain), about 2 minutes. The arguments go to JMH as they are: `jmh -l`, `jmh StockLedger -f 3`, `jmh -h` (JMH's own help; --help is this text).")
-final class JmhCommand implements Callable<Integer> {
+final class JmhCommand implements Callable<Integer>, io.orderflow.launcher.LauncherCommands.PassThrough {
   /** What the benchmarks jar is built from: the benchmarks, the codecs and the measured services. */
   private static final List<String> SOURCES = List.of("pom.xml", "codecs", "verticles/orders", "verticles/inventory", "verticles/audit", "load-tests/jmh");
 
   @picocli.CommandLine.Option(names = "--help", usageHelp = true, description = "this text (JMH's own: -h)")
   boolean help;
 
+  /** Everything but --help, in the order given (Main keeps unknown options as positional arguments here). */
   @Parameters(arity = "0..*", hidden = true)
   List<String> args = new ArrayList<>();
-
-  @Unmatched
-  List<String> unmatched = new ArrayList<>();
 
   @Override
   public Integer call() throws Exception {
@@ -43,7 +40,6 @@ final class JmhCommand implements Callable<Integer> {
     // JMH reads field offsets with sun.misc.Unsafe, which Java 24+ warns about; its forks inherit this option.
     if (Runtime.version().feature() >= 24) cmd.add("--sun-misc-unsafe-memory-access=allow");
     cmd.addAll(List.of("-jar", jar.toString()));
-    cmd.addAll(unmatched);
     cmd.addAll(args);
     return new ProcessBuilder(cmd).inheritIO().start().waitFor();
   }

@@ -79,6 +79,13 @@ class LauncherCommandsTest {
   }
 
   @Test
+  void jmhHandsItsArgumentsToJmhInTheirOrder() {
+    var parsed = Main.commandLine().parseArgs("jmh", "StockLedger", "-f", "3", "-wi", "1");
+    JmhCommand jmh = (JmhCommand) parsed.subcommand().commandSpec().userObject();
+    assertThat(jmh.args).containsExactly("StockLedger", "-f", "3", "-wi", "1");
+  }
+
+  @Test
   void anUnknownCommandIsAUsageErrorEvenWithHelp() {
     Result r = execute("deploy", "--help");
     assertThat(r.exit()).isEqualTo(2);

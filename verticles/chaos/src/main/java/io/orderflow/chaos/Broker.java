@@ -197,6 +197,11 @@ final class Broker implements AutoCloseable {
     return ci.getLeader();
   }
 
+  /** How many replicas a stream is configured with. */
+  int replicas(String stream) throws IOException, JetStreamApiException {
+    return jsm.getStreamInfo(stream).getConfiguration().getReplicas();
+  }
+
   long messages(String stream) throws IOException, JetStreamApiException {
     return jsm.getStreamInfo(stream).getStreamState().getMsgCount();
   }

@@ -57,7 +57,12 @@ public final class DebianPackages {
         "no Debian mirror found: no entry for Debian's main suite in the machine's apt sources (set ORDERFLOW_DEBIAN_MIRROR)"));
     Files.createDirectories(log);
     Path logFile = log.resolve("fetch-" + w.pkg() + ".log");
-    Path tmp = Files.createTempDirectory(Files.createDirectories(cache.resolve("apt")), w.pkg() + ".");
+    Path aptDir = Files.createDirectories(cache.resolve("apt"));
+    // Leftovers of fetches that were interrupted (each fetch removes its own directory).
+    try (Stream<Path> old = Files.list(aptDir)) {
+      old.filter(d -> d.toFile().lastModified() < System.currentTimeMillis() - 3 * 3600_000L).forEach(Chaos::deleteQuietly);
+    }
+    Path tmp = Files.createTempDirectory(aptDir, w.pkg() + ".");
     say("fetching Debian's " + w.pkg() + " package" + (w.min() == null ? "" : " " + w.min() + " or newer") + " from " + mirror.uri()
         + " into .cache/" + w.pkg() + "/ (log: .data/logs/" + logFile.getFileName() + ")");
     append(logFile, "=== " + Instant.now() + " fetching " + w.pkg() + " from " + mirror.uri() + " " + w.suites() + "\n");
@@ -167,13 +172,18 @@ public final class DebianPackages {
   record Result(int code, String output) {}
 
   private static Result exec(Path dir, Path logFile, List<String> command) throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+    Path out = Files.createTempFile(dir, "exec", ".out");
+    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(out.toFile());
     pb.environment().put("LC_ALL", "C");
     Process p = pb.start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(10, TimeUnit.MINUTES)) p.destroyForcibly();
-    append(logFile, "--- " + String.join(" ", command.subList(0, 1)) + " " + command.getLast() + "\n" + out);
-    return new Result(p.exitValue(), out);
+    if (!p.waitFor(10, TimeUnit.MINUTES)) {
+      p.destroyForcibly().waitFor();
+      throw new IOException(command.getFirst() + " did not finish within 10 minutes (a mirror that does not answer?)");
+    }
+    String text = Files.readString(out, StandardCharsets.UTF_8);
+    Files.delete(out);
+    append(logFile, "--- " + command.getFirst() + " " + command.getLast() + "\n" + text);
+    return new Result(p.exitValue(), text);
   }
 
   private static List<String> concat(String tool, List<String> opts, String... rest) {

@@ -144,7 +144,7 @@ final class Deployment {
 
   static Deployment start(Supervisor sup, Launch launch, Http http, Spec spec, Map<String, String> timingEnv, BeforeServices before)
       throws Exception {
-    NatsNodes nats = NatsNodes.start(sup, launch.natsServer(), spec.natsNodes(), spec.natsSync(), http);
+    NatsNodes nats = NatsNodes.start(sup, launch.natsBinary(), spec.natsNodes(), spec.natsSync(), http);
     // A key of this run's own, made before any service starts: the services refuse to start without one, and
     // a key shared with ./orderflow run (.data/jwt) would let that system's tokens into this one.
     Path keyDir = sup.dir.resolve("jwt").toAbsolutePath();

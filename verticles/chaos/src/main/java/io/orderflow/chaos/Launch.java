@@ -21,13 +21,21 @@ record Launch(String javaBin, Path jar, String natsServer, List<String> serviceJ
         options("ORDERFLOW_AUX_JAVA_OPTS", "-Xms32m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"));
   }
 
-  /** What {@code ./orderflow run [--split]} starts the services with, its {@code JAVA_OPTS} honoured. */
+  /**
+   * What {@code ./orderflow run [--split]} starts the services with, its {@code JAVA_OPTS} honoured. No
+   * nats-server is looked up: a run with NATS_URL needs none, and one without finds its own.
+   */
   static Launch likeRun(boolean split) {
-    Launch chaos = detect();
-    return new Launch(chaos.javaBin, chaos.jar, chaos.natsServer,
+    String java = ProcessHandle.current().info().command().orElse("java");
+    return new Launch(java, findJar(), null,
         options("JAVA_OPTS", split ? "-Xms128m -Xmx512m -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError"
             : "-Xms256m -Xmx1g -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError"),
         options("ORDERFLOW_AUX_JAVA_OPTS", "-Xms32m -Xmx256m -XX:+UseSerialGC"));
+  }
+
+  /** The nats-server to start: the one found at {@link #detect()}, else looked up now. */
+  String natsBinary() {
+    return natsServer != null ? natsServer : NatsServerBinary.find().toString();
   }
 
   List<String> java(String command, boolean aux) {

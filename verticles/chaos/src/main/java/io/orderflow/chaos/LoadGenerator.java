@@ -166,7 +166,9 @@ final class LoadGenerator {
             }
             return;
           }
-          boolean retryable = err != null || r.status() >= 500 || r.status() == 408 || r.status() == 429;
+          // 409: "a request with this Idempotency-Key is still in flight; retry" (an earlier attempt's publish is
+          // not readable yet, e.g. while a stream elects a new leader): the API asks for a retry with the same key.
+          boolean retryable = err != null || r.status() >= 500 || r.status() == 408 || r.status() == 409 || r.status() == 429;
           if (!retryable) {
             o.rejected = r.status() + " " + Http.abbreviate(r.body());
             return;

@@ -41,8 +41,8 @@ public final class LocalRun {
   private final Path logs = data.resolve("logs");
   private final RunPorts ports = RunPorts.fromEnvironment();
   private final String bindHost = env("ORDERFLOW_BIND_HOST", "127.0.0.1");
-  private final Duration readyTimeout = Duration.ofSeconds(Long.parseLong(env("ORDERFLOW_READY_TIMEOUT", "120")));
-  private final Duration stopTimeout = Duration.ofSeconds(Long.parseLong(env("ORDERFLOW_STOP_TIMEOUT", "35")));
+  private final Duration readyTimeout = seconds("ORDERFLOW_READY_TIMEOUT", 120);
+  private final Duration stopTimeout = seconds("ORDERFLOW_STOP_TIMEOUT", 35);
   private final String sync = env("ORDERFLOW_NATS_SYNC", DEFAULT_SYNC);
   private final PidFiles pids = new PidFiles(data, root);
   private final Http http = new Http();
@@ -136,7 +136,7 @@ public final class LocalRun {
 
     say("provisioning streams, consumers and key-value buckets");
     Proc provision = create("provision", launch.java("provision", true), common);
-    provision.start();
+    sup.start(provision);
     Integer rc = provision.awaitExit(Duration.ofSeconds(180));
     if (rc == null || rc != 0) {
       if (rc == null) provision.kill();
@@ -191,7 +191,7 @@ public final class LocalRun {
    * end it finds nothing to stop.
    */
   private void startWatchdog(Launch launch) throws IOException {
-    if (!DebianPackages.onPath("setsid")) return;
+    if (!SETSID) return;
     new ProcessBuilder("setsid", "sh", "-c", "while kill -0 \"$0\" 2>/dev/null; do sleep 2; done; exec \"$1\" -jar \"$2\" stop --after-run \"$0\"",
         String.valueOf(ProcessHandle.current().pid()), launch.javaBin(), launch.jar().toString())
         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve("watchdog.log").toFile()))
@@ -209,10 +209,7 @@ public final class LocalRun {
     for (int i = 0; i < n; i++) {
       String name = n == 1 ? "nats" : "nats-" + (i + 1);
       Path store = Files.createDirectories(data.resolve(n == 1 ? "nats" : "nats-" + (i + 1)));
-      List<String> cmd = new ArrayList<>();
-      // Its own session: Ctrl-C reaches the services (which drain) but not the broker they drain into.
-      if (DebianPackages.onPath("setsid")) cmd.add("setsid");
-      cmd.addAll(List.of(binary.toString(), "-c", conf.toString(), "-p", String.valueOf(ports.nats() + i),
+      List<String> cmd = new ArrayList<>(List.of(binary.toString(), "-c", conf.toString(), "-p", String.valueOf(ports.nats() + i),
           "-m", String.valueOf(ports.natsMonitor() + i), "-js", "-sd", store.toString()));
       if (n > 1) {
         // Every node's route, its own included (a server skips the route to itself).
@@ -261,8 +258,8 @@ public final class LocalRun {
 
   /**
    * Stays until a signal (the shutdown hook stops everything). A process that ends is started again, as
-   * Kubernetes restarts a container: after 1 s, then 2, 4, up to 30 s between attempts; one that ends
-   * {@link #CRASH_LOOP} times within {@link #CRASH_WINDOW} stops the run (exit 1).
+   * Kubernetes restarts a container: after 1 s, then 2, 4 and 8 s; one that ends {@link #CRASH_LOOP} times
+   * within {@link #CRASH_WINDOW} stops the run (exit 1).
    */
   private int supervise() throws Exception {
     Map<String, List<Long>> exits = new java.util.HashMap<>();
@@ -279,7 +276,7 @@ public final class LocalRun {
           if (recent.size() >= CRASH_LOOP) {
             return fail(p, p.name + " exited " + recent.size() + " times within " + CRASH_WINDOW.toSeconds() + "s" + exitNote(p) + "; stopping the rest");
           }
-          long backoff = Math.min(30, 1L << (recent.size() - 1));
+          long backoff = 1L << (recent.size() - 1);
           say(p.name + " exited" + exitNote(p) + "; starting it again in " + backoff + "s (log: " + root.relativize(p.log) + ")");
           startAt.put(p.name, now + Duration.ofSeconds(backoff).toNanos());
         } else if (now >= due) {
@@ -294,15 +291,24 @@ public final class LocalRun {
   static final int CRASH_LOOP = 5;
   static final Duration CRASH_WINDOW = Duration.ofMinutes(2);
 
+  /**
+   * Every child in a session of its own: Ctrl-C reaches only this JVM, whose shutdown hook then stops the
+   * services (they drain), psp-sim and the SMTP sink, and nats-server last, in that order.
+   */
   private Proc create(String name, List<String> command, Map<String, String> env) throws IOException {
     Path log = logs.resolve(name + ".log");
     if (Files.exists(log)) Files.move(log, logs.resolve(name + ".log.1"), StandardCopyOption.REPLACE_EXISTING);
-    return sup.create(name, command, env);
+    List<String> cmd = new ArrayList<>();
+    if (SETSID) cmd.add("setsid");
+    cmd.addAll(command);
+    return sup.create(name, cmd, env);
   }
+
+  private static final boolean SETSID = DebianPackages.onPath("setsid");
 
   private Proc start(Proc p) throws IOException {
     boolean first = p.pid() < 0;
-    p.start();
+    sup.start(p);
     pids.write(p.name, p.pid());
     if (first && followLogs() && !p.name.startsWith("nats")) LogFollower.follow(p.log);
     return p;
@@ -445,6 +451,17 @@ public final class LocalRun {
     } catch (IOException | UnsupportedOperationException e) {
       return false;
     }
+  }
+
+  private static Duration seconds(String variable, long dflt) {
+    String v = env(variable, String.valueOf(dflt));
+    try {
+      long n = Long.parseLong(v);
+      if (n > 0) return Duration.ofSeconds(n);
+    } catch (NumberFormatException e) {
+      // said below
+    }
+    throw new IllegalArgumentException(variable + "=" + v + " is not a number of seconds above 0");
   }
 
   static String env(String name, String dflt) {

@@ -65,14 +65,23 @@ final class Rehearsal {
     r.attach(Deployment.attached(r.sup, r.launch, r.http, pspUrl, "Bearer " + secrets.get(LocalSecrets.PSP_ADMIN), data.resolve("mail"), keys, instances),
         Broker.connectAs(urls, "ops", secrets.get("ORDERFLOW_NATS_OPS_PASSWORD")));
     r.out.note("run --split --instances 2 --nats-cluster 3 ready: " + instances.size() + " service processes, " + NODES + " nats-server nodes");
+    // R3 for real: with one replica a restarted node would lose nothing either (kill -9 keeps the page cache).
+    for (io.orderflow.runtime.messaging.Topology.StreamSpec stream : io.orderflow.runtime.messaging.Topology.STREAMS) {
+      int replicas = r.broker.replicas(stream.name());
+      r.out.check(replicas == NODES, stream.name() + " has " + replicas + " replicas, not " + NODES);
+    }
 
     r.ampleStock();
     r.standardLoad();
     r.awaitAccepted((long) (r.t.rate() * r.t.warmup().toSeconds() / 2), r.t.warmup().multipliedBy(4));
     r.during(r.t.warmup());
-    String node = "nats-2";
+    // The node that leads ORDERS, where every order starts: its loss makes the cluster elect another leader.
+    String leader = r.broker.streamLeader(io.orderflow.runtime.messaging.Topology.ORDERS);
+    int n = Integer.parseInt(leader.substring(leader.lastIndexOf('-') + 1));
+    String node = "nats-" + n;
     kill(r, data, node);
-    int monitor = ports.natsMonitor() + 1;
+    r.out.note("killed " + node + " (" + leader + "), leader of ORDERS");
+    int monitor = ports.natsMonitor() + n - 1;
     Wait.until(node + " back and current", Duration.ofSeconds(180), Duration.ofSeconds(1),
         () -> restarted(data, node) && r.http.status("http://127.0.0.1:" + monitor + "/healthz") == 200);
     r.out.note(node + " killed and started again by run");

@@ -26,6 +26,15 @@ final class Supervisor implements AutoCloseable {
     return dir.resolve(name + ".log");
   }
 
+  /** Set by {@link #close()}: nothing starts after it (a start racing the stop would outlive it). */
+  private boolean closed;
+
+  /** Starts (or starts again) a process of this supervisor, unless it is stopping everything. */
+  synchronized Proc start(Proc p) throws java.io.IOException {
+    if (closed) throw new IllegalStateException("stopping: " + p.name + " is not started again");
+    return p.start();
+  }
+
   synchronized Proc create(String name, List<String> command, Map<String, String> env) {
     Proc p = new Proc(name, command, env, log(name));
     procs.add(p);
@@ -59,7 +68,11 @@ final class Supervisor implements AutoCloseable {
    */
   @Override
   public void close() {
-    List<Proc> procs = all();
+    List<Proc> procs;
+    synchronized (this) {
+      closed = true;
+      procs = List.copyOf(this.procs);
+    }
     stopTogether(procs.stream().filter(p -> !p.name.startsWith("nats") && !isAux(p)).toList(), serviceGrace);
     stopTogether(procs.stream().filter(Supervisor::isAux).toList(), Duration.ofSeconds(5));
     stopTogether(procs.stream().filter(p -> p.name.startsWith("nats")).toList(), Duration.ofSeconds(10));

@@ -60,7 +60,7 @@ final class BackupCommand implements Callable<Integer> {
 
   /**
    * Keeps the newest {@code keep} complete backups (a manifest is written last) and removes older ones, and the
-   * leftovers of failed runs older than the backup just taken.
+   * leftovers of failed runs older than the backup just taken and than a day.
    */
   static void prune(Path base, Path current, int keep) throws IOException {
     List<Path> dirs;
@@ -80,6 +80,8 @@ final class BackupCommand implements Callable<Integer> {
         continue;
       }
       if (d.getFileName().compareTo(current.getFileName()) > 0) continue; // newer than ours: another run's, leave it
+      // An incomplete one may be a run still writing (a manual job beside the schedule): only a day later is it a leftover.
+      if (!isComplete && Files.getLastModifiedTime(d).toInstant().isAfter(Instant.now().minus(java.time.Duration.ofDays(1)))) continue;
       delete(d);
       System.out.println("orderflow: removed " + (isComplete ? "old backup " : "incomplete backup ") + d);
     }

@@ -10,4 +10,7 @@ import java.util.List;
 public interface LauncherCommands {
   /** picocli command objects (classes annotated with {@code @Command}). */
   List<Object> commands();
+
+  /** A command that hands its arguments to another program as they are: unknown options stay in place. */
+  interface PassThrough {}
 }

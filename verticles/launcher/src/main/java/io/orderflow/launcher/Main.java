@@ -30,7 +30,12 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Main());
     for (LauncherCommands provider : ServiceLoader.load(LauncherCommands.class)) {
-      for (Object command : provider.commands()) cli.addSubcommand(command);
+      for (Object command : provider.commands()) {
+        cli.addSubcommand(command);
+        if (command instanceof LauncherCommands.PassThrough) {
+          cli.getSubcommands().get(new CommandLine(command).getCommandName()).setUnmatchedOptionsArePositionalParams(true);
+        }
+      }
     }
     cli.setUsageHelpWidth(110);
     // picocli answers `orderflow NOTACOMMAND --help` with the root's help and exit 0: a command this jar lacks

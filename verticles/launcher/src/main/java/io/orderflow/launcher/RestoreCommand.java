@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
 /** {@code restore --from DIR}: puts a backup onto a server that does not hold those streams. */
 @Command(name = "restore", header = "Restores a backup onto an empty server.", mixinStandardHelpOptions = true,
     description = "Checks every file of the backup in DIR against its manifest, then restores its streams and consumers, "
-        + "as the backup identity. Refuses a server that already holds any of them. Consumers that moved during the "
+        + "as the restore identity (ORDERFLOW_NATS_RESTORE_PASSWORD; the scheduled backup never holds it). Refuses a server "
+        + "that already holds any of them. Consumers that moved during the "
         + "backup are rewound, so their messages are handled again (as after a crash). Run `provision` afterwards: it "
         + "recreates the hand-off streams a backup leaves out and applies this version's settings. --check only checks "
         + "the files, without a server.")

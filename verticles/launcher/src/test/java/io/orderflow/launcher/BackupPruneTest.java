@@ -24,7 +24,9 @@ class BackupPruneTest {
   @Test
   void keepsTheNewestCompleteOnesAndRemovesOlderOnesAndFailedLeftovers() throws Exception {
     backup("20261130T010000Z", true);
-    backup("20261130T020000Z", false); // a run that failed
+    Path failed = backup("20261130T020000Z", false); // a run that failed, a day ago
+    Files.setLastModifiedTime(failed, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(java.time.Duration.ofDays(2))));
+    backup("20261130T023000Z", false); // a manual run, perhaps still writing: left alone
     backup("20261130T030000Z", true);
     backup("20261130T040000Z", true);
     Path current = backup("20261130T050000Z", true);
@@ -35,7 +37,7 @@ class BackupPruneTest {
 
     try (Stream<Path> left = Files.list(base)) {
       assertThat(left.map(p -> p.getFileName().toString()).sorted().toList())
-          .containsExactly("20261130T030000Z", "20261130T040000Z", "20261130T050000Z", "20261130T060000Z", "lost+found");
+          .containsExactly("20261130T023000Z", "20261130T030000Z", "20261130T040000Z", "20261130T050000Z", "20261130T060000Z", "lost+found");
     }
   }
 

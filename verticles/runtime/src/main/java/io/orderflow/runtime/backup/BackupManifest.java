@@ -98,8 +98,9 @@ public record BackupManifest(Instant startedAt, Instant completedAt, String serv
       throw new BackupException(dir.resolve(FILE) + " is not a readable backup manifest: " + e.getMessage(), e);
     }
     for (StreamCopy s : manifest.streams()) {
-      Path file = dir.resolve(s.file()).normalize();
-      if (!file.getParent().equals(dir.normalize())) throw new BackupException("the manifest names a file outside the backup: " + s.file());
+      Path base = dir.toAbsolutePath().normalize();
+      Path file = base.resolve(s.file()).normalize();
+      if (!base.equals(file.getParent())) throw new BackupException("the manifest names a file outside the backup: " + s.file());
       if (!Files.isRegularFile(file)) throw new BackupException("backup is incomplete: " + s.file() + " (stream " + s.name() + ") is missing");
       long size = Files.size(file);
       if (size != s.bytes()) {

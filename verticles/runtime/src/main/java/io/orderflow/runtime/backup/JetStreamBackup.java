@@ -126,11 +126,16 @@ public final class JetStreamBackup {
 
   /** A connection as the {@code backup} identity that fails instead of reconnecting: a backup is one pass. */
   static Connection connect(Settings settings) throws IOException {
+    return connect(settings, NatsIdentities.BACKUP);
+  }
+
+  /** A connection as {@code identity} ({@code backup}, {@code restore}) that fails instead of reconnecting. */
+  static Connection connect(Settings settings, String identity) throws IOException {
     try {
-      return Nats.connect(NatsConnector.options(settings, NatsIdentities.BACKUP).maxReconnects(0).build());
+      return Nats.connect(NatsConnector.options(settings, identity).maxReconnects(0).build());
     } catch (AuthenticationException e) {
-      throw new BackupException("NATS refused the backup identity's credentials (" + e.getMessage() + "): set "
-          + Settings.envName(NatsIdentities.passwordKey(NatsIdentities.BACKUP)), e);
+      throw new BackupException("NATS refused the " + identity + " identity's credentials (" + e.getMessage() + "): set "
+          + Settings.envName(NatsIdentities.passwordKey(identity)), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while connecting to NATS");

@@ -42,9 +42,9 @@ public final class JetStreamRestore {
     }
   }
 
-  /** Restores {@code dir} onto an empty JetStream as the {@code backup} identity of {@code settings}. */
+  /** Restores {@code dir} onto an empty JetStream as the {@code restore} identity of {@code settings}. */
   public static Report restore(Settings settings, Path dir) throws IOException {
-    try (Connection nc = JetStreamBackup.connect(settings)) {
+    try (Connection nc = JetStreamBackup.connect(settings, io.orderflow.runtime.nats.NatsIdentities.RESTORE)) {
       return restore(nc, dir, false);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -60,6 +60,7 @@ public final class JetStreamRestore {
   public static Report restore(Connection nc, Path dir, boolean replaceExisting) throws IOException {
     long started = System.nanoTime();
     BackupManifest manifest = BackupManifest.readVerified(dir);
+    for (BackupManifest.StreamCopy copy : manifest.streams()) checkShape(copy);
     List<String> existing = existing(nc, manifest);
     if (!existing.isEmpty()) {
       if (!replaceExisting) {
@@ -88,6 +89,32 @@ public final class JetStreamRestore {
     LOG.info("restored {} streams ({} messages, {} bytes) in {} ms, {} consumers put back to the recovery point {}; now provision, then start the services",
         restored.size(), manifest.messages(), manifest.bytes(), elapsed.toMillis(), rewound, manifest.startedAt());
     return new Report(manifest, restored, rewound, elapsed);
+  }
+
+  /**
+   * The checksums sit beside the data, so they prove the files intact, not genuine: what a restore would create
+   * is held to this version's topology before anything is sent. A stream must be one a backup holds; an event
+   * stream must keep its subjects, and an immutable one (AUDIT) its refusal of deletes and purges.
+   */
+  static void checkShape(BackupManifest.StreamCopy copy) throws BackupException {
+    if (!BackupScope.streams().contains(copy.name())) {
+      throw new BackupException("restore refused: the backup holds stream " + copy.name() + ", which no orderflow backup holds");
+    }
+    JsonObject config = copy.config();
+    if (!copy.name().equals(config.getString("name"))) {
+      throw new BackupException("restore refused: " + copy.file() + " describes stream " + config.getString("name") + ", not " + copy.name());
+    }
+    for (io.orderflow.runtime.messaging.Topology.StreamSpec spec : io.orderflow.runtime.messaging.Topology.STREAMS) {
+      if (!spec.name().equals(copy.name())) continue;
+      java.util.Set<Object> subjects = new java.util.HashSet<>(config.getJsonArray("subjects", new io.vertx.core.json.JsonArray()).getList());
+      if (!subjects.equals(new java.util.HashSet<>(spec.subjects()))) {
+        throw new BackupException("restore refused: stream " + copy.name() + " in the backup takes subjects " + subjects
+            + ", this version's takes " + spec.subjects());
+      }
+      if (spec.immutable() && !(config.getBoolean("deny_delete", false) && config.getBoolean("deny_purge", false))) {
+        throw new BackupException("restore refused: stream " + copy.name() + " in the backup allows deletes or purges; it must not");
+      }
+    }
   }
 
   private static void restoreOne(Connection nc, Path dir, BackupManifest.StreamCopy copy) throws IOException {

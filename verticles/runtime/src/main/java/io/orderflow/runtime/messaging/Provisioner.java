@@ -118,7 +118,7 @@ public final class Provisioner {
     }
     ObjectStoreManagement osm = nc.objectStoreManagement(io.nats.client.ObjectStoreOptions.builder().jetStreamOptions(options).build());
     for (Topology.ObjectStoreSpec o : Topology.OBJECT_STORES) {
-      changes.add(retrying("object store " + o.name(), () -> provisionObjectStore(osm, o)));
+      changes.add(retrying("object store " + o.name(), () -> provisionObjectStore(jsm, osm, o)));
     }
     changes.addAll(retrying("consumers of earlier versions", () -> leftovers(jsm)));
     Changes result = new Changes(changes);
@@ -207,10 +207,20 @@ public final class Provisioner {
     return change(Outcome.UPDATED, what, String.join("; ", diff));
   }
 
-  /** jnats can create an object store but not update one: an existing store is left as it is. */
-  private Change provisionObjectStore(ObjectStoreManagement osm, Topology.ObjectStoreSpec o) throws IOException, JetStreamApiException {
+  /**
+   * jnats can create an object store but not update one; its stream ({@code OBJ_<name>}) can be: an existing
+   * store is brought to this version's replicas there (a single node grown into a cluster), nothing else changes.
+   */
+  private Change provisionObjectStore(JetStreamManagement jsm, ObjectStoreManagement osm, Topology.ObjectStoreSpec o)
+      throws IOException, JetStreamApiException {
     String what = "object store " + o.name();
-    if (find(() -> osm.getStatus(o.name())) != null) return change(Outcome.UNCHANGED, what, "");
+    if (find(() -> osm.getStatus(o.name())) != null) {
+      String stream = "OBJ_" + o.name();
+      StreamConfiguration have = jsm.getStreamInfo(stream).getConfiguration();
+      if (have.getReplicas() == replicas) return change(Outcome.UNCHANGED, what, "");
+      jsm.updateStream(StreamConfiguration.builder(have).replicas(replicas).build());
+      return change(Outcome.UPDATED, what, "replicas " + have.getReplicas() + " -> " + replicas);
+    }
     osm.create(ObjectStoreConfiguration.builder(o.name()).description(o.purpose())
         .storageType(StorageType.File).replicas(replicas).build()); // snapshots come compressed
     return change(Outcome.CREATED, what, "");

@@ -20,7 +20,10 @@ public final class NatsIdentities {
   public static final String OPS = "ops";
   /** Snapshots and restores streams ({@code io.orderflow.runtime.backup}); reads no message any other way. */
   public static final String BACKUP = "backup";
-  public static final List<String> ALL = List.of(PROVISIONER, "orders", "inventory", "payments", "notifications", "audit", OPS, BACKUP);
+  /** Restores a backup and rewinds its consumers: an operator's, never a schedule's. */
+  public static final String RESTORE = "restore";
+  public static final List<String> ALL = List.of(PROVISIONER, "orders", "inventory", "payments", "notifications", "audit", OPS, BACKUP,
+      RESTORE);
   /** The configuration travels in the runtime jar (tests, chaos and the bench start servers with it). */
   public static final String RESOURCE = "orderflow/nats/identities.conf";
 

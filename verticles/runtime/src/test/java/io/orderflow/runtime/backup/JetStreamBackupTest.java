@@ -206,6 +206,31 @@ class JetStreamBackupTest {
   }
 
   @Test
+  void aManifestThatWouldWidenAStreamOrLetAuditBeDeletedIsRefusedBeforeTheServerIsTouched() throws Exception {
+    Path dir = smallBackup();
+    String original = Files.readString(dir.resolve(BackupManifest.FILE));
+    io.vertx.core.json.JsonObject m = new io.vertx.core.json.JsonObject(original);
+    for (Object o : m.getJsonArray("streams")) {
+      io.vertx.core.json.JsonObject config = ((io.vertx.core.json.JsonObject) o).getJsonObject("config");
+      if (config.getString("name").equals(Topology.AUDIT)) config.put("deny_delete", false);
+    }
+    Files.writeString(dir.resolve(BackupManifest.FILE), m.encode());
+    try (NatsServer target = NatsServer.secured(); Connection to = target.connect()) {
+      assertThatThrownBy(() -> JetStreamRestore.restore(settings(target), dir))
+          .isInstanceOf(BackupException.class).hasMessageContaining("stream AUDIT in the backup allows deletes or purges");
+      m = new io.vertx.core.json.JsonObject(original);
+      for (Object o : m.getJsonArray("streams")) {
+        io.vertx.core.json.JsonObject config = ((io.vertx.core.json.JsonObject) o).getJsonObject("config");
+        if (config.getString("name").equals(Topology.ORDERS)) config.getJsonArray("subjects").add("orderflow.payments.>");
+      }
+      Files.writeString(dir.resolve(BackupManifest.FILE), m.encode());
+      assertThatThrownBy(() -> JetStreamRestore.restore(settings(target), dir))
+          .isInstanceOf(BackupException.class).hasMessageContaining("stream ORDERS in the backup takes subjects");
+      assertThat(to.jetStreamManagement().getStreamNames()).isEmpty();
+    }
+  }
+
+  @Test
   void aBackupWithoutItsManifestOrWithAFileMissingIsRefused() throws Exception {
     Path dir = smallBackup();
     Path moved = tmp.resolve("ORDERS.moved");

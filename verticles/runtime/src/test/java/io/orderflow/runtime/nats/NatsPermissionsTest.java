@@ -79,6 +79,12 @@ class NatsPermissionsTest {
     }
   }
 
+  /** A request's answer; none (a denied request is dropped by the server) is a failure. */
+  static io.nats.client.Message answered(io.nats.client.Message reply) {
+    if (reply == null) throw new IllegalStateException("no answer");
+    return reply;
+  }
+
   interface ThrowingAction {
     void run() throws Exception;
   }
@@ -248,6 +254,22 @@ class NatsPermissionsTest {
       backup.denied(() -> backup.jsm().addOrUpdateConsumer(Topology.ORDERS, io.nats.client.api.ConsumerConfiguration.builder().build()));
       backup.denied(() -> backup.jsm().purgeStream(Topology.ORDERS));
       backup.denied(() -> backup.jsm().deleteStream(Topology.INVENTORY));
+      // A scheduled job's identity: it cannot move a live consumer or restore anything.
+      backup.denied(() -> answered(backup.nc().request("$JS.API.CONSUMER.RESET." + Topology.ORDERS + ".audit-orders",
+          "{\"seq\":1}".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(2))));
+      backup.denied(() -> answered(backup.nc().request("$JS.API.STREAM.RESTORE." + Topology.ORDERS, "{}".getBytes(StandardCharsets.UTF_8),
+          Duration.ofSeconds(2))));
+    }
+    try (As restore = as(NatsIdentities.RESTORE)) {
+      restore.denied(() -> {
+        String inbox = restore.nc().createInbox();
+        restore.nc().subscribe(inbox);
+        answered(restore.nc().request("$JS.API.STREAM.SNAPSHOT." + Topology.ORDERS, ("{\"deliver_subject\":\"" + inbox + "\"}")
+            .getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(2)));
+      });
+      restore.denied(() -> restore.publish(Subjects.ORDERS_PLACED + ".o-restore-forged"));
+      restore.denied(() -> restore.jsm().getMessage(Topology.ORDERS, orders));
+      restore.denied(() -> restore.jsm().purgeStream(Topology.ORDERS));
     }
     assertThat(lastSequence(Topology.ORDERS)).isEqualTo(orders);
     assertThat(harness.jetStreamManagement().getStreamNames()).contains(Topology.INVENTORY);
