@@ -320,9 +320,10 @@ public final class Bench {
     return String.format(Locale.ROOT, "SKU-%04d", i);
   }
 
+  /** A variable's value, trimmed; {@code dflt} when it is unset or blank. */
   static String env(String name, String dflt) {
     String v = System.getenv(name);
-    return v == null || v.isBlank() ? dflt : v;
+    return v == null || v.isBlank() ? dflt : v.trim();
   }
 
   static Connection connect(String urls, String name) throws Exception {

@@ -51,7 +51,7 @@ public final class DebianPackages {
 
   /** Fetches the package; the directory its binaries were unpacked into. The message of a failure says why and what to do. */
   public Path fetch(Wanted w) throws IOException, InterruptedException {
-    if (!onPath("apt-get") || !onPath("dpkg-deb")) throw new IOException("apt-get and dpkg-deb are needed to fetch " + w.pkg() + " (a Debian-based machine)");
+    if (DevTools.onPath("apt-get").isEmpty() || DevTools.onPath("dpkg-deb").isEmpty()) throw new IOException("apt-get and dpkg-deb are needed to fetch " + w.pkg() + " (a Debian-based machine)");
     if (!Files.isReadable(KEYRING)) throw new IOException("Debian's archive keyring " + KEYRING + ", which verifies the mirror's signature, is missing (package debian-archive-keyring)");
     AptSources.Mirror mirror = AptSources.find().orElseThrow(() -> new IOException(
         "no Debian mirror found: no entry for Debian's main suite in the machine's apt sources (set ORDERFLOW_DEBIAN_MIRROR)"));
@@ -192,13 +192,6 @@ public final class DebianPackages {
     c.addAll(opts);
     c.addAll(List.of(rest));
     return c;
-  }
-
-  static boolean onPath(String tool) {
-    for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
-      if (!d.isEmpty() && Files.isExecutable(Path.of(d, tool))) return true;
-    }
-    return false;
   }
 
   private static void append(Path file, String text) throws IOException {

@@ -49,8 +49,8 @@ public final class DevTools {
 
   /** promtool and prometheus, in that order: the settings, else PATH or /usr/bin, else .cache/prometheus/, else fetched. */
   public List<Path> prometheus() throws IOException, InterruptedException {
-    Optional<Path> promtool = configured("ORDERFLOW_PROMTOOL").or(() -> installed("promtool"));
-    Optional<Path> prometheus = configured("ORDERFLOW_PROMETHEUS").or(() -> installed("prometheus"));
+    Optional<Path> promtool = configured("ORDERFLOW_PROMTOOL").or(() -> onPath("promtool"));
+    Optional<Path> prometheus = configured("ORDERFLOW_PROMETHEUS").or(() -> onPath("prometheus"));
     if (promtool.isEmpty() || prometheus.isEmpty()) {
       Path dir = debian.cached("prometheus", PROMETHEUS.binaries()).orElse(null);
       if (dir == null) {
@@ -93,7 +93,8 @@ public final class DevTools {
     return Optional.of(p);
   }
 
-  private static Optional<Path> installed(String tool) {
+  /** A program on the PATH (or in /usr/bin, which a minimal PATH may lack). */
+  static Optional<Path> onPath(String tool) {
     for (String d : (System.getenv().getOrDefault("PATH", "") + ":/usr/bin").split(":")) {
       if (!d.isEmpty() && Files.isExecutable(Path.of(d, tool))) return Optional.of(Path.of(d, tool).toAbsolutePath());
     }

@@ -37,13 +37,13 @@ public final class LocalRun {
   private final Options opt;
   private final Path root = Path.of("").toAbsolutePath();
   /** ORDERFLOW_DATA_DIR (.data): storage, logs, mails, keys, secrets and pid files of the run. */
-  private final Path data = root.resolve(env("ORDERFLOW_DATA_DIR", ".data"));
+  private final Path data = root.resolve(Bench.env("ORDERFLOW_DATA_DIR", ".data"));
   private final Path logs = data.resolve("logs");
   private final RunPorts ports = RunPorts.fromEnvironment();
-  private final String bindHost = env("ORDERFLOW_BIND_HOST", "127.0.0.1");
+  private final String bindHost = Bench.env("ORDERFLOW_BIND_HOST", "127.0.0.1");
   private final Duration readyTimeout = seconds("ORDERFLOW_READY_TIMEOUT", 120);
   private final Duration stopTimeout = seconds("ORDERFLOW_STOP_TIMEOUT", 35);
-  private final String sync = env("ORDERFLOW_NATS_SYNC", DEFAULT_SYNC);
+  private final String sync = Bench.env("ORDERFLOW_NATS_SYNC", DEFAULT_SYNC);
   private final PidFiles pids = new PidFiles(data, root);
   private final Http http = new Http();
   private final AtomicBoolean stopping = new AtomicBoolean();
@@ -304,7 +304,7 @@ public final class LocalRun {
     return sup.create(name, cmd, env);
   }
 
-  private static final boolean SETSID = DebianPackages.onPath("setsid");
+  private static final boolean SETSID = DevTools.onPath("setsid").isPresent();
 
   private Proc start(Proc p) throws IOException {
     boolean first = p.pid() < 0;
@@ -436,7 +436,7 @@ public final class LocalRun {
 
   /** ORDERFLOW_LOG_STDOUT: 1 copies the processes' logs to stdout, 0 does not, auto (default) when stdout is not a terminal. */
   private static boolean followLogs() {
-    String v = env("ORDERFLOW_LOG_STDOUT", "auto");
+    String v = Bench.env("ORDERFLOW_LOG_STDOUT", "auto");
     return switch (v) {
       case "1", "true", "yes" -> true;
       case "auto" -> !stdoutIsTerminal();
@@ -454,7 +454,7 @@ public final class LocalRun {
   }
 
   private static Duration seconds(String variable, long dflt) {
-    String v = env(variable, String.valueOf(dflt));
+    String v = Bench.env(variable, String.valueOf(dflt));
     try {
       long n = Long.parseLong(v);
       if (n > 0) return Duration.ofSeconds(n);
@@ -464,10 +464,6 @@ public final class LocalRun {
     throw new IllegalArgumentException(variable + "=" + v + " is not a number of seconds above 0");
   }
 
-  static String env(String name, String dflt) {
-    String v = System.getenv(name);
-    return v == null || v.isBlank() ? dflt : v.trim();
-  }
 
   static void say(String line) {
     System.out.println("orderflow: " + line);
