@@ -79,7 +79,8 @@ public final class ReleaseTopology {
       int before = subjects.size();
       nc.request(marker, new byte[0], TIMEOUT);
       long deadline = System.nanoTime() + TIMEOUT.toNanos();
-      while (subjects.subList(before, subjects.size()).stream().noneMatch(marker::equals)) {
+      // The stream of a CopyOnWriteArrayList reads a snapshot; a subList view would fail as audits keep arriving.
+      while (subjects.stream().skip(before).noneMatch(marker::equals)) {
         if (System.nanoTime() > deadline) throw new IllegalStateException("the server audited no API request within " + TIMEOUT);
         Thread.onSpinWait();
       }
