@@ -177,6 +177,8 @@ public final class LocalRun {
       Map<String, String> env = new LinkedHashMap<>(serviceEnv);
       env.put("ORDERFLOW_HTTP_PORT", String.valueOf(u.http()));
       env.put("ORDERFLOW_MGMT_PORT", String.valueOf(u.mgmt()));
+      // The console (orders' management port) drives the local psp-sim's faults; a gateway of yours it leaves alone.
+      if (ownPsp && hostsOrders(u)) env.put(LocalSecrets.PSP_ADMIN, secrets.get(LocalSecrets.PSP_ADMIN));
       start(create(u.name(), launch.java("service " + u.services(), false), env));
     }
     String notReady = awaitReady(units, ownPsp, ownSmtp);
@@ -411,6 +413,10 @@ public final class LocalRun {
     }
   }
 
+  private static boolean hostsOrders(RunPorts.Unit u) {
+    return u.services().equals("all") || u.services().equals("orders");
+  }
+
   private void printTable(List<RunPorts.Unit> units, String pspLabel, String pspNote, String smtpNote, String natsNote) {
     StringBuilder t = new StringBuilder("\n");
     if (opt.split() || opt.instances() > 1) {
@@ -429,6 +435,8 @@ public final class LocalRun {
     t.append(String.format(row, "NATS", natsNote));
     t.append(String.format(row, "logs", ".data/logs/  (tail -F .data/logs/*.log)"));
     t.append(String.format(row, "tokens", "T=$(./orderflow token --customer c-1)  (or --admin); send Authorization: Bearer $T"));
+    RunPorts.Unit console = units.stream().filter(LocalRun::hostsOrders).findFirst().orElseThrow();
+    t.append(String.format(row, "console", "http://127.0.0.1:" + console.mgmt() + "/console/  (sign in with ./orderflow token --admin)"));
     System.out.println(t);
     say("walk through the three order flows with the curl examples in README.md; a process that ends is started again;"
         + " Ctrl-C (or ./orderflow stop) stops everything");

@@ -3,7 +3,9 @@ package io.orderflow.orders;
 import io.orderflow.orders.domain.OrderView;
 import io.orderflow.orders.domain.PlaceOrder;
 import io.orderflow.orders.http.OrderRoutes;
+import io.orderflow.orders.console.Console;
 import io.orderflow.runtime.OrderflowService;
+import io.orderflow.runtime.http.ManagementRoutes;
 import io.orderflow.runtime.ServiceContext;
 import io.orderflow.runtime.messaging.Topology;
 import io.vertx.core.Future;
@@ -11,8 +13,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** Orders: the HTTP API, OrderPlaced, the order projection and the saga's end (confirm or cancel, also on a dead letter). */
+/**
+ * Orders: the HTTP API, OrderPlaced, the order projection and the saga's end (confirm or cancel, also on a dead
+ * letter), and the operations console on the management port.
+ */
 public final class OrdersService implements OrderflowService {
+  private volatile ManagementRoutes console;
+
   @Override
   public String name() {
     return "orders";
@@ -62,6 +69,15 @@ public final class OrdersService implements OrderflowService {
     var ending = new OrderEnding(ctx.bridge(), projection, metrics);
     var saga = new SagaHandler(ending);
     return catalog.start().compose(loaded -> Future.all(ctx.consume(Topology.ORDERS_REJECTED, saga), ctx.consume(Topology.ORDERS_PAYMENTS, saga),
-        ctx.consumeDeadLetters(Topology.ORDERS_DLQ, new DeadLetteredOrders(ending)))).mapEmpty();
+        ctx.consumeDeadLetters(Topology.ORDERS_DLQ, new DeadLetteredOrders(ending))))
+        .compose(v -> Console.start(ctx, timelines::timeline))
+        .onSuccess(routes -> console = routes)
+        .mapEmpty();
+  }
+
+  /** The operations console at {@code /console} on this process's management port. */
+  @Override
+  public List<ManagementRoutes> managementRoutes() {
+    return console == null ? List.of() : List.of(console);
   }
 }

@@ -108,8 +108,10 @@ public final class ServiceHost {
         .compose(server -> {
           publicServer = server;
           publicPort = server.actualPort();
+          List<io.orderflow.runtime.http.ManagementRoutes> extra = new ArrayList<>();
+          for (OrderflowService service : services) extra.addAll(service.managementRoutes());
           mgmt.set(new ManagementServer(settings.string("mgmt.host", ANY_HOST), settings.port("mgmt.port", 9080), readiness, deadLetterBridge,
-              telemetry.registry(), auth));
+              telemetry.registry(), auth, settings, extra));
           return vertx.deployVerticle(mgmt.get());
         })
         .compose(id -> adminBridge == null ? Future.succeededFuture(id) : vertx.deployVerticle(new JetStreamGauges(adminBridge,

@@ -32,19 +32,24 @@ public final class DeadLetterRoutes {
   }
 
   public void mount(Router router) {
-    router.get("/admin/dlq").handler(this::list);
-    router.get("/admin/dlq/:seq").handler(this::show);
-    router.post("/admin/dlq/:seq/replay").handler(this::replay);
-    router.delete("/admin/dlq/:seq").handler(this::delete);
+    mount(router, "/admin/dlq");
   }
 
-  private void list(RoutingContext ctx) {
+  /** The same API under another path (the console's {@code /console/api/dlq}, behind its session). */
+  public void mount(Router router, String base) {
+    router.get(base).handler(ctx -> list(ctx, base));
+    router.get(base + "/:seq").handler(this::show);
+    router.post(base + "/:seq/replay").handler(this::replay);
+    router.delete(base + "/:seq").handler(this::delete);
+  }
+
+  private void list(RoutingContext ctx, String base) {
     long before = param(ctx, "before", Long.MAX_VALUE, Long.MAX_VALUE);
     int limit = (int) param(ctx, "limit", DEFAULT_LIMIT, MAX_LIMIT);
     admin.page(before, limit).onSuccess(page -> {
       JsonArray body = new JsonArray();
       for (DeadLetter l : page.letters()) body.add(summary(l));
-      if (page.next() > 0) ctx.response().putHeader("Link", "</admin/dlq?limit=" + limit + "&before=" + page.next() + ">; rel=\"next\"");
+      if (page.next() > 0) ctx.response().putHeader("Link", "<" + base + "?limit=" + limit + "&before=" + page.next() + ">; rel=\"next\"");
       ctx.response().putHeader("Content-Type", "application/json").end(body.encode());
     }).onFailure(ctx::fail);
   }

@@ -17,10 +17,12 @@ import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.ext.web.RoutingContext;
+import io.orderflow.runtime.Settings;
+import java.util.List;
 
 /**
- * The management port of a process: liveness, readiness, Prometheus metrics and the DLQ admin API, never on
- * the public port. {@code /admin/*} needs an admin token; probes and metrics do not. The admin API uses the process's first service's connection; without one (null) it is not
+ * The management port of a process: liveness, readiness, Prometheus metrics, the DLQ admin API and what the
+ * services add (the orders service's console), never on the public port. {@code /admin/*} needs an admin token; probes and metrics do not. The admin API uses the process's first service's connection; without one (null) it is not
  * mounted. Its routes are named as management routes, so probes and scrapes are not counted as API requests.
  */
 public final class ManagementServer extends VerticleBase {
@@ -30,10 +32,20 @@ public final class ManagementServer extends VerticleBase {
   private final JetStreamBridge bridge;
   private final PrometheusMeterRegistry registry;
   private final ApiAuth auth;
+  private final Settings settings;
+  private final List<ManagementRoutes> extra;
   private HttpServer server;
 
   public ManagementServer(String host, int port, Readiness readiness, JetStreamBridge bridge, PrometheusMeterRegistry registry, ApiAuth auth) {
+    this(host, port, readiness, bridge, registry, auth, Settings.of(java.util.Map.of()), List.of());
+  }
+
+  /** With the routes the process's services add ({@link ManagementRoutes}), which read {@code settings}. */
+  public ManagementServer(String host, int port, Readiness readiness, JetStreamBridge bridge, PrometheusMeterRegistry registry, ApiAuth auth,
+                          Settings settings, List<ManagementRoutes> extra) {
     this.host = host;
+    this.settings = settings;
+    this.extra = List.copyOf(extra);
     this.auth = auth;
     this.port = port;
     this.readiness = readiness;
@@ -57,6 +69,8 @@ public final class ManagementServer extends VerticleBase {
       router.route("/admin/*").handler(ctx -> Problem.of(501, "Not Implemented", "dead-letter administration and contact erasure"
           + " are off in this process: they act as the ops NATS identity, whose password (ORDERFLOW_NATS_OPS_PASSWORD) it was not given").send(ctx));
     }
+    var offered = new ManagementRoutes.Port(vertx, settings, auth, bridge);
+    for (ManagementRoutes routes : extra) routes.mount(router, offered);
     router.route().handler(ctx -> Problem.notFound("no route for " + ctx.request().method() + " " + ctx.request().path()).send(ctx));
     router.route().failureHandler(PublicApi::failure);
     for (Route route : router.getRoutes()) route.setName(HttpMetrics.managementRoute(route.getPath() == null ? "*" : route.getPath()));

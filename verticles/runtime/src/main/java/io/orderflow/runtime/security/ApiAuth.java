@@ -97,6 +97,42 @@ public final class ApiAuth {
     };
   }
 
+  /**
+   * A token presented outside an Authorization header (the console's sign-in form): verified like a bearer
+   * token and limited like one, per client address, so guessing tokens there is no cheaper than on the API.
+   * Fails with a 429, 401 or 403 {@link Problem.Failure}; succeeds with a caller holding one of {@code roles}.
+   */
+  public Future<SignedIn> signIn(RoutingContext ctx, String token, Role... roles) {
+    String client = clients.of(ctx.request().remoteAddress().hostAddress(), forwardedFor(ctx));
+    String address = "addr:" + client;
+    long wait = perAnonymous.waitFor(address);
+    if (wait > 0) {
+      ctx.response().putHeader("Retry-After", String.valueOf(Math.max(1, (wait + 999) / 1000)));
+      return Future.failedFuture(Problem.of(429, "Too Many Requests", "too many sign-in attempts from " + client).failure());
+    }
+    Set<Role> allowed = roles.length == 0 ? EnumSet.allOf(Role.class) : EnumSet.of(roles[0], roles);
+    return verified(token == null ? "" : token.trim()).transform(ar -> {
+      if (ar.failed()) {
+        perAnonymous.take(address);
+        return Future.failedFuture(Problem.of(401, "Unauthorized", ar.cause().getMessage()).failure());
+      }
+      Caller caller = ar.result().caller();
+      if (caller.roles().stream().noneMatch(allowed::contains)) {
+        return Future.failedFuture(Problem.of(403, "Forbidden", "this needs the role "
+            + String.join(" or ", allowed.stream().map(Role::claim).toList())).failure());
+      }
+      return Future.succeededFuture(new SignedIn(caller, java.time.Instant.ofEpochMilli(ar.result().expiresAtMillis())));
+    });
+  }
+
+  /** Lets {@code caller} through as if a {@link #require} handler had: for routes authenticated otherwise (a console session). */
+  public static void admit(RoutingContext ctx, Caller caller) {
+    ctx.put(CALLER, caller);
+  }
+
+  /** A caller signed in with a token, and when that token expires. */
+  public record SignedIn(Caller caller, java.time.Instant expiresAt) {}
+
   /** Every X-Forwarded-For line, joined: a proxy may add a line of its own rather than extend the client's. */
   private static String forwardedFor(RoutingContext ctx) {
     var lines = ctx.request().headers().getAll("X-Forwarded-For");
@@ -152,11 +188,15 @@ public final class ApiAuth {
 
   /** The caller a token names, once its signature, issuer, audience, expiry and roles check out. */
   Future<Caller> verify(String token) {
+    return verified(token).map(Verified::caller);
+  }
+
+  private Future<Verified> verified(String token) {
     if (token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) return Future.failedFuture("the bearer token is empty or too long");
     long now = System.currentTimeMillis();
     Verified known = verified.get(token);
     if (known != null) {
-      if (known.expiresAtMillis() > now) return Future.succeededFuture(known.caller());
+      if (known.expiresAtMillis() > now) return Future.succeededFuture(known);
       verified.remove(token);
     }
     return jwt.authenticate(new TokenCredentials(token)).transform(ar -> {
@@ -167,7 +207,7 @@ public final class ApiAuth {
         Verified v = new Verified(callerOf(claims), claims.getLong("exp") * 1000);
         if (verified.size() >= CACHE_SIZE) verified.clear(); // crude but bounded; tokens are few per client
         verified.put(token, v);
-        return Future.succeededFuture(v.caller());
+        return Future.succeededFuture(v);
       } catch (IllegalArgumentException | ClassCastException e) {
         return Future.failedFuture("the bearer token is not valid: " + e.getMessage());
       }
