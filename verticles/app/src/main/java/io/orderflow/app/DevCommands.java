@@ -7,7 +7,7 @@ import java.util.List;
 public final class DevCommands implements LauncherCommands {
   @Override
   public List<Object> commands() {
-    return List.of(new RunCommand(), new StopCommand(), new TestCommand(), new ChaosCommand(), new BenchCommand(),
+    return List.of(new RunCommand(), new StopCommand(), new DemoCommand(), new TestCommand(), new ChaosCommand(), new BenchCommand(),
         new GatlingCommand(), new JmhCommand(), new NatsServerCommand(), new PspSimCommand(), new SmtpSinkCommand());
   }
 }

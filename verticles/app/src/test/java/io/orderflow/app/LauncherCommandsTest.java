@@ -31,7 +31,7 @@ class LauncherCommandsTest {
 
   @Test
   void theDevelopmentJarHasEveryCommandTheReadmeNames() {
-    assertThat(commands()).containsExactlyInAnyOrder("service", "provision", "token", "backup", "restore", "run", "stop", "test", "chaos", "bench",
+    assertThat(commands()).containsExactlyInAnyOrder("service", "provision", "token", "backup", "restore", "run", "stop", "demo", "test", "chaos", "bench",
         "gatling", "jmh", "nats-server", "psp-sim", "smtp-sink");
   }
 
