@@ -96,14 +96,24 @@ export function createChart(svg, { lines, area = null, format = String, minMax =
 function linePath(points, key, x, y) {
   let d = '';
   let pen = 'M';
+  let run = 0;
+  // A value between two gaps is a path of one point, which SVG does not draw: a tiny stroke (with the
+  // line's round caps) makes it a dot, so a second of endings between empty ones still shows.
+  const endRun = () => {
+    if (run === 1) d += 'h0.1';
+    run = 0;
+  };
   for (const p of points) {
     if (!valid(p[key])) {
+      endRun();
       pen = 'M';
       continue;
     }
     d += `${pen}${x(p.t).toFixed(1)},${y(p[key]).toFixed(1)}`;
     pen = 'L';
+    run++;
   }
+  endRun();
   return d;
 }
 

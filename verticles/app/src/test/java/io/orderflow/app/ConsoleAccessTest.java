@@ -58,7 +58,9 @@ class ConsoleAccessTest {
   @Test
   void signInTakesAnAdminTokenOnly() {
     assertThat(signIn(new JsonObject()).statusCode()).isEqualTo(400);
-    assertThat(call(HttpMethod.POST, "/console/login", Buffer.buffer("token=x"), Map.of()).statusCode()).isEqualTo(400);
+    // A cross-site form can post text/plain shaped like JSON; only application/json is taken.
+    assertThat(call(HttpMethod.POST, "/console/login", new JsonObject().put("token", p.adminToken).toBuffer(),
+        Map.of("Content-Type", "text/plain")).statusCode()).isEqualTo(415);
     var forged = signIn(new JsonObject().put("token", "eyJhbGciOiJFUzI1NiJ9.e30.c2ln"));
     assertThat(forged.statusCode()).isEqualTo(401);
     assertThat(forged.getHeader("Set-Cookie")).isNull();
@@ -108,11 +110,11 @@ class ConsoleAccessTest {
     String setCookie = signIn(new JsonObject().put("token", p.adminToken)).getHeader("Set-Cookie");
     String cookie = setCookie.substring(0, setCookie.indexOf(';'));
     p.call(HttpMethod.PUT, api, "/inventory/SKU-CONSOLE", new JsonObject().put("priceCents", 500).put("available", 10), Map.of());
-    var placed = p.place(api, Orders.order("c-console", "tok_visa", "SKU-CONSOLE", 1), null).await(30, TimeUnit.SECONDS);
-    assertThat(placed.statusCode()).isEqualTo(202);
-    String orderId = placed.bodyAsJsonObject().getString("orderId");
 
+    // The feed starts with the first console that watches: open the stream, then place the order.
+    CompletableFuture<Void> watching = new CompletableFuture<>();
     CompletableFuture<JsonObject> confirmed = new CompletableFuture<>();
+    var orderId = new java.util.concurrent.atomic.AtomicReference<String>();
     HttpClient client = p.clientVertx.createHttpClient();
     var request = client.request(new RequestOptions().setPort(mgmt).setHost("127.0.0.1").setURI("/console/api/stream")
         .putHeader("Cookie", cookie)).await(10, TimeUnit.SECONDS);
@@ -129,12 +131,17 @@ class ConsoleAccessTest {
         int data = frame.indexOf("data: ");
         if (data < 0) continue;
         JsonObject snapshot = new JsonObject(frame.substring(data + 6));
+        watching.complete(null);
         for (Object o : snapshot.getJsonArray("latest")) {
           JsonObject order = (JsonObject) o;
-          if (order.getString("orderId").equals(orderId) && order.getString("status").equals("CONFIRMED")) confirmed.complete(snapshot);
+          if (order.getString("orderId").equals(orderId.get()) && order.getString("status").equals("CONFIRMED")) confirmed.complete(snapshot);
         }
       }
     });
+    watching.get(10, TimeUnit.SECONDS);
+    var placed = p.place(api, Orders.order("c-console", "tok_visa", "SKU-CONSOLE", 1), null).await(30, TimeUnit.SECONDS);
+    assertThat(placed.statusCode()).isEqualTo(202);
+    orderId.set(placed.bodyAsJsonObject().getString("orderId"));
     JsonObject snapshot = confirmed.get(30, TimeUnit.SECONDS);
     assertThat(snapshot.getJsonObject("totals").getLong("confirmed")).isPositive();
     assertThat(snapshot.getJsonObject("latency").getInteger("count")).isPositive();
@@ -142,7 +149,7 @@ class ConsoleAccessTest {
     assertThat(snapshot.getJsonObject("gateway").getString("mode")).isEqualTo("ok");
     client.close();
 
-    var timeline = call(HttpMethod.GET, "/console/api/orders/" + orderId + "/timeline", null, Map.of("Cookie", cookie));
+    var timeline = call(HttpMethod.GET, "/console/api/orders/" + orderId.get() + "/timeline", null, Map.of("Cookie", cookie));
     assertThat(timeline.statusCode()).isEqualTo(200);
     assertThat(timeline.bodyAsJsonObject().getJsonArray("steps")).isNotEmpty();
   }

@@ -89,6 +89,13 @@ final class ConsoleRoutes implements ManagementRoutes {
   }
 
   private void signIn(RoutingContext ctx, ApiAuth auth) {
+    // JSON only: a form of another site can post text/plain that looks like JSON, never application/json
+    // (that needs a CORS preflight this port does not grant), so nobody is signed in to a session not theirs.
+    String type = ctx.request().getHeader("Content-Type");
+    if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+      Problem.of(415, "Unsupported Media Type", "send {\"token\": \"<an admin token>\"} as application/json").send(ctx);
+      return;
+    }
     String token;
     try {
       JsonObject body = ctx.body().isEmpty() ? null : ctx.body().asJsonObject();
@@ -164,14 +171,23 @@ final class ConsoleRoutes implements ManagementRoutes {
     var consumer = ctx.vertx().eventBus().<String>localConsumer(ConsoleFeed.SNAPSHOTS);
     consumer.handler(m -> {
       if (response.ended() || response.closed()) return;
-      if (sessions.find(s.id(), clock.instant()).isEmpty()) {
+      // Checked without counting as use: an unattended console still ends after the idle time.
+      if (!sessions.alive(s.id(), clock.instant())) {
         response.end();
         return;
       }
       if (!response.writeQueueFull()) response.write(m.body());
     });
-    response.closeHandler(v -> consumer.unregister());
-    response.endHandler(v -> consumer.unregister());
+    feed.watching();
+    var left = new java.util.concurrent.atomic.AtomicBoolean();
+    Runnable leave = () -> {
+      if (left.compareAndSet(false, true)) {
+        consumer.unregister();
+        feed.leaving();
+      }
+    };
+    response.closeHandler(v -> leave.run());
+    response.endHandler(v -> leave.run());
   }
 
   private void timeline(RoutingContext ctx) {

@@ -64,6 +64,12 @@ final class ConsoleSessions {
     return Optional.of(seen);
   }
 
+  /** Whether the session is live, without counting this as use (an open stream's check). */
+  synchronized boolean alive(String id, Instant now) {
+    Session s = id == null ? null : sessions.get(id);
+    return s != null && now.isBefore(s.expiresAt()) && now.isBefore(s.lastSeen().plus(IDLE));
+  }
+
   synchronized void close(String id) {
     if (id != null) sessions.remove(id);
   }

@@ -25,8 +25,15 @@ final class ConsoleStats {
   static final int RATE_SECONDS = 5;
   static final int LATEST = 15;
   static final int HISTORY = 20;
-  /** Placement times remembered to measure latency: far more than a 30 s outage holds at the rates here. */
+  /** Placement times (and endings) remembered: far more than a 30 s outage holds at the rates here. */
   static final int PLACED_REMEMBERED = 200_000;
+  /** Latencies kept per second: enough for percentiles, bounded whatever the rate. */
+  static final int SAMPLES_PER_SECOND = 2_000;
+  /**
+   * A payments instance that announced an open or half-open breaker and nothing since is gone (killed, or
+   * rescheduled under a new id): an open breaker announces its half-open probe every reset timeout (10 s).
+   */
+  static final Duration BREAKER_SILENCE = Duration.ofMinutes(2);
 
   /** One second of the window. */
   private static final class Second {
@@ -36,6 +43,8 @@ final class ConsoleStats {
     int cancelled;
     long backlog = -1;
     final List<Long> latenciesMs = new ArrayList<>();
+    /** Once the second is over its samples no longer change: sorted once, not at every snapshot. */
+    long[] sorted;
 
     Second(long t) {
       this.t = t;
@@ -70,6 +79,13 @@ final class ConsoleStats {
       return size() > PLACED_REMEMBERED;
     }
   };
+  /** Each order's counted ending ("STATUS/reason"): a publish seen twice counts once. */
+  private final Map<String, String> endings = new LinkedHashMap<>(1024, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+      return size() > PLACED_REMEMBERED;
+    }
+  };
   private final LinkedHashMap<String, Order> latest = new LinkedHashMap<>();
   private final Map<String, Long> totals = new LinkedHashMap<>(Map.of("placed", 0L, "confirmed", 0L, "cancelled", 0L));
   private final Map<String, Long> cancelReasons = new TreeMap<>();
@@ -77,6 +93,7 @@ final class ConsoleStats {
   private final Deque<Transition> breakerHistory = new ArrayDeque<>();
   private List<Consumer> consumers = List.of();
   private long deadLetters;
+  private Instant brokerReadAt;
   private JsonObject gateway;
 
   void placed(long second, String orderId, Instant time, long totalCents, String currency) {
@@ -87,15 +104,44 @@ final class ConsoleStats {
     while (latest.size() > LATEST) latest.remove(latest.keySet().iterator().next());
   }
 
-  /** An order's terminal event: {@code status} CONFIRMED or CANCELLED, {@code reason} for a cancellation (else null). */
-  void ended(long second, String orderId, String status, String reason, Instant time) {
+  /**
+   * An order's terminal event as published: {@code status} CONFIRMED or CANCELLED, {@code reason} for a
+   * cancellation (else null). A subscription sees publishes, not what the stream stored: a repeat of the same
+   * ending counts once, and a different second ending (two deciders raced; the stream kept one) is not
+   * counted but answered true, so the caller asks the stream which one it kept ({@link #settle}).
+   */
+  boolean ended(long second, String orderId, String status, String reason, Instant time) {
+    String ending = status + "/" + reason;
+    String known = endings.get(orderId);
+    if (known != null) return !known.equals(ending);
+    endings.put(orderId, ending);
     Second s = at(second);
     if (status.equals("CONFIRMED")) s.confirmed++;
     else s.cancelled++;
-    totals.merge(status.toLowerCase(java.util.Locale.ROOT), 1L, Long::sum);
-    if (reason != null) cancelReasons.merge(reason, 1L, Long::sum);
+    count(status, reason, 1);
     Instant placed = placedAt.remove(orderId);
-    if (placed != null) s.latenciesMs.add(Math.max(0, Duration.between(placed, time).toMillis()));
+    if (placed != null && s.latenciesMs.size() < SAMPLES_PER_SECOND) s.latenciesMs.add(Math.max(0, Duration.between(placed, time).toMillis()));
+    show(orderId, status, reason, time);
+    return false;
+  }
+
+  /** The ending the stream kept for an order whose endings disagreed: the totals follow it. */
+  void settle(String orderId, String status, String reason, Instant time) {
+    String ending = status + "/" + reason;
+    String counted = endings.put(orderId, ending);
+    if (counted == null || counted.equals(ending)) return;
+    String[] old = counted.split("/", 2);
+    count(old[0], old[1].equals("null") ? null : old[1], -1);
+    count(status, reason, 1);
+    show(orderId, status, reason, time);
+  }
+
+  private void count(String status, String reason, long by) {
+    totals.merge(status.toLowerCase(java.util.Locale.ROOT), by, Long::sum);
+    if (reason != null) cancelReasons.merge(reason, by, Long::sum);
+  }
+
+  private void show(String orderId, String status, String reason, Instant time) {
     Order o = latest.get(orderId);
     if (o != null) {
       o.status = status;
@@ -115,9 +161,10 @@ final class ConsoleStats {
     while (breakerHistory.size() > HISTORY) breakerHistory.removeLast();
   }
 
-  void broker(long second, List<Consumer> consumers, long deadLetters) {
+  void broker(long second, Instant readAt, List<Consumer> consumers, long deadLetters) {
     this.consumers = List.copyOf(consumers);
     this.deadLetters = deadLetters;
+    this.brokerReadAt = readAt;
     at(second).backlog = consumers.stream().mapToLong(c -> c.pending() + c.ackPending()).sum();
   }
 
@@ -128,11 +175,14 @@ final class ConsoleStats {
 
   /**
    * The breaker as one state: open when any instance's is open (orders for it wait), half-open when any probes,
-   * closed when all are; unknown before any instance announced one.
+   * closed when all are; unknown before any instance announced one. An instance silent for
+   * {@link #BREAKER_SILENCE} after an open or half-open announcement no longer counts.
    */
-  String breakerState() {
-    if (breakerByInstance.isEmpty()) return "unknown";
-    var states = breakerByInstance.values().stream().map(Transition::state).toList();
+  String breakerState(Instant now) {
+    var states = breakerByInstance.values().stream()
+        .filter(t -> t.state().equals("closed") || now.isBefore(t.time().plus(BREAKER_SILENCE)))
+        .map(Transition::state).toList();
+    if (states.isEmpty()) return breakerByInstance.isEmpty() ? "unknown" : "closed";
     for (String s : List.of("open", "half_open")) if (states.contains(s)) return s;
     return "closed";
   }
@@ -145,8 +195,9 @@ final class ConsoleStats {
     JsonArray backlogSeries = new JsonArray();
     long lastBacklog = 0;
     for (Second s : window) {
+      if (s.t >= nowSecond) break; // the second under way is not over: its counts would read as a dip
       series.add(new JsonObject().put("t", s.t).put("placed", s.placed).put("confirmed", s.confirmed).put("cancelled", s.cancelled));
-      long[] sorted = sorted(List.of(s));
+      long[] sorted = s.t < nowSecond ? sortedOnce(s) : sorted(List.of(s));
       JsonObject l = new JsonObject().put("t", s.t);
       if (sorted.length > 0) l.put("p50", percentile(sorted, 50)).put("p99", percentile(sorted, 99));
       latencySeries.add(l);
@@ -165,8 +216,9 @@ final class ConsoleStats {
         .put("backlog", consumers.stream().mapToLong(c -> c.pending() + c.ackPending()).sum())
         .put("backlogSeries", backlogSeries)
         .put("consumers", consumersJson())
-        .put("breaker", breakerJson())
+        .put("breaker", breakerJson(now))
         .put("dlq", new JsonObject().put("count", deadLetters))
+        .put("brokerReadAt", brokerReadAt == null ? null : brokerReadAt.toString())
         .put("latest", latestJson())
         .put("gateway", gateway);
   }
@@ -191,6 +243,11 @@ final class ConsoleStats {
     return j;
   }
 
+  private static long[] sortedOnce(Second s) {
+    if (s.sorted == null) s.sorted = sorted(List.of(s));
+    return s.sorted;
+  }
+
   private static long[] sorted(List<Second> seconds) {
     long[] all = seconds.stream().flatMap(s -> s.latenciesMs.stream()).mapToLong(Long::longValue).toArray();
     Arrays.sort(all);
@@ -213,12 +270,12 @@ final class ConsoleStats {
     return a;
   }
 
-  private JsonObject breakerJson() {
+  private JsonObject breakerJson(Instant now) {
     JsonArray history = new JsonArray();
     for (Transition t : breakerHistory) {
       history.add(new JsonObject().put("state", t.state()).put("time", t.time().toString()).put("instance", t.instance()));
     }
-    String state = breakerState();
+    String state = breakerState(now);
     Instant since = breakerHistory.stream().filter(t -> t.state().equals(state)).map(Transition::time).findFirst().orElse(null);
     return new JsonObject().put("state", state).put("since", since == null ? null : since.toString()).put("history", history);
   }

@@ -72,7 +72,11 @@ final class GatewayControl {
       if (r.statusCode() != 200) {
         return Future.failedFuture(Problem.of(502, "Bad Gateway", "psp-sim answered " + r.statusCode() + ": " + r.bodyAsString()).failure());
       }
-      return Future.succeededFuture(r.bodyAsJsonObject());
+      try {
+        return Future.succeededFuture(r.bodyAsJsonObject());
+      } catch (io.vertx.core.json.DecodeException | ClassCastException e) {
+        return Future.failedFuture(Problem.of(502, "Bad Gateway", "psp-sim answered 200 without a JSON object").failure());
+      }
     });
   }
 }
