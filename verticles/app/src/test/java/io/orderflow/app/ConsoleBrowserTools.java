@@ -41,18 +41,24 @@ final class ConsoleBrowserTools {
     Optional<Path> configured = configured("ORDERFLOW_CHROMIUM");
     if (configured.isPresent()) return configured.get();
     if (Files.isExecutable(DEBIAN_CHROMIUM)) return DEBIAN_CHROMIUM;
-    if (!root()) {
+    // As root, apt-get itself; otherwise through sudo when it asks no password (a CI runner's usual set-up).
+    List<String> sudo = root() ? List.of() : passwordlessSudo() ? List.of("sudo", "-n") : null;
+    if (sudo == null) {
       throw new AssertionError("the console's browser tests need Chromium and there is none at " + DEBIAN_CHROMIUM
           + ": install Debian's package (sudo apt-get install chromium), or point ORDERFLOW_CHROMIUM at a Chromium or Chrome binary");
     }
     Path log = artifacts.resolve("apt-get.log");
-    List<String> install = List.of("apt-get", "install", "-y", "--no-install-recommends", "-o", "DPkg::Lock::Timeout=300",
-        "chromium", "fonts-liberation");
+    List<String> install = new ArrayList<>(sudo);
+    // sudo passes no environment on: the variable goes on the command line.
+    install.addAll(List.of("env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "install", "-y", "--no-install-recommends", "-o", "DPkg::Lock::Timeout=300",
+        "chromium", "fonts-liberation"));
+    List<String> update = new ArrayList<>(sudo);
+    update.addAll(List.of("apt-get", "update", "-o", "DPkg::Lock::Timeout=300"));
     System.out.println("Chromium missing: " + String.join(" ", install) + " (log: " + log + ")");
     int rc = run(install, null, Map.of("DEBIAN_FRONTEND", "noninteractive"), log, INSTALL_TIMEOUT, line -> {});
     if (rc != 0) {
       // Package lists that are out of date name versions the mirror no longer has.
-      run(List.of("apt-get", "update", "-o", "DPkg::Lock::Timeout=300"), null, Map.of(), log, INSTALL_TIMEOUT, line -> {});
+      run(update, null, Map.of(), log, INSTALL_TIMEOUT, line -> {});
       rc = run(install, null, Map.of("DEBIAN_FRONTEND", "noninteractive"), log, INSTALL_TIMEOUT, line -> {});
     }
     if (rc != 0 || !Files.isExecutable(DEBIAN_CHROMIUM)) {
@@ -177,6 +183,14 @@ final class ConsoleBrowserTools {
   }
 
   /** True when this process runs as root (the owner of /proc/self), so apt-get may install packages. */
+  private static boolean passwordlessSudo() {
+    try {
+      return onPath("sudo").isPresent() && run(List.of("sudo", "-n", "true"), null, Map.of(), null, Duration.ofSeconds(10), line -> {}) == 0;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
   private static boolean root() {
     try {
       return Integer.valueOf(0).equals(Files.getAttribute(Paths.get("/proc/self"), "unix:uid"));
