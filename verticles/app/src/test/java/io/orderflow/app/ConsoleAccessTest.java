@@ -77,6 +77,11 @@ class ConsoleAccessTest {
     assertThat(setCookie).startsWith("orderflow_console=").contains("HTTPOnly").contains("SameSite=Strict").contains("Path=/console");
     String cookie = setCookie.substring(0, setCookie.indexOf(';'));
     Map<String, String> session = Map.of("Cookie", cookie);
+    // A forwarded "https" counts only from a trusted proxy (none here): over plain HTTP a Secure cookie would be lost.
+    var forwarded = call(HttpMethod.POST, "/console/login", new JsonObject().put("token", p.adminToken).toBuffer(),
+        Map.of("Content-Type", "application/json", "X-Forwarded-Proto", "https", "Cookie", "orderflow_console=nobody-had-this"));
+    assertThat(forwarded.statusCode()).isEqualTo(204);
+    assertThat(forwarded.getHeader("Set-Cookie")).doesNotContain("Secure");
 
     assertThat(call(HttpMethod.GET, "/console/", null, session).statusCode()).isEqualTo(200);
     JsonObject about = call(HttpMethod.GET, "/console/api/session", null, session).bodyAsJsonObject();

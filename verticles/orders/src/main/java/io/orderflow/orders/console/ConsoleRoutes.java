@@ -3,6 +3,7 @@ package io.orderflow.orders.console;
 import io.orderflow.codecs.Ids;
 import io.orderflow.runtime.deadletter.DeadLetterAdmin;
 import io.orderflow.runtime.deadletter.DeadLetterRoutes;
+import io.orderflow.runtime.http.ClientAddress;
 import io.orderflow.runtime.http.ManagementRoutes;
 import io.orderflow.runtime.http.Problem;
 import io.orderflow.runtime.security.ApiAuth;
@@ -41,6 +42,7 @@ final class ConsoleRoutes implements ManagementRoutes {
   private final Function<String, Future<Optional<JsonObject>>> timelines;
   private final ConsoleAssets assets = new ConsoleAssets();
   private final Clock clock;
+  private ClientAddress clients;
 
   ConsoleRoutes(ConsoleSessions sessions, ConsoleFeed feed, GatewayControl gateway,
                 Function<String, Future<Optional<JsonObject>>> timelines, Clock clock) {
@@ -53,6 +55,7 @@ final class ConsoleRoutes implements ManagementRoutes {
 
   @Override
   public void mount(Router router, Port port) {
+    clients = ClientAddress.from(port.settings());
     router.route("/console*").handler(ConsoleRoutes::securityHeaders);
     router.get("/console/login").handler(ctx -> assets.send(ctx, "login.html"));
     router.get("/console/assets/:file").handler(ctx -> assets.send(ctx, "assets/" + ctx.pathParam("file")));
@@ -109,6 +112,8 @@ final class ConsoleRoutes implements ManagementRoutes {
     }
     auth.signIn(ctx, token, Role.ADMIN).onSuccess(signedIn -> {
       var now = clock.instant();
+      Cookie earlier = ctx.request().getCookie(COOKIE);
+      if (earlier != null) sessions.close(earlier.getValue()); // a new sign-in ends the browser's old session
       var session = sessions.open(signedIn.caller(), signedIn.expiresAt(), now);
       ctx.response().addCookie(cookie(ctx, session.id(), Duration.between(now, session.expiresAt()).toSeconds()));
       ctx.response().setStatusCode(204).end();
@@ -120,9 +125,10 @@ final class ConsoleRoutes implements ManagementRoutes {
     ctx.response().addCookie(cookie(ctx, "", 0)).setStatusCode(204).end();
   }
 
-  private static Cookie cookie(RoutingContext ctx, String value, long maxAgeSeconds) {
-    // Secure wherever the browser came over TLS (an ingress or a port-forward behind one); plain HTTP on loopback otherwise.
-    boolean tls = ctx.request().isSSL() || "https".equalsIgnoreCase(ctx.request().getHeader("X-Forwarded-Proto"));
+  private Cookie cookie(RoutingContext ctx, String value, long maxAgeSeconds) {
+    // Secure wherever the browser came over TLS: to this port, or to a trusted proxy (http.trusted-proxies) that says so.
+    boolean tls = ctx.request().isSSL() || (clients.isTrustedProxy(ctx.request().remoteAddress().hostAddress())
+        && "https".equalsIgnoreCase(ctx.request().getHeader("X-Forwarded-Proto")));
     return Cookie.cookie(COOKIE, value).setPath("/console").setHttpOnly(true).setSameSite(CookieSameSite.STRICT)
         .setSecure(tls).setMaxAge(maxAgeSeconds);
   }

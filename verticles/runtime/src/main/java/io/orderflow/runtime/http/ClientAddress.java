@@ -49,6 +49,11 @@ public final class ClientAddress {
     return leftMost; // every hop a trusted proxy: the first of them
   }
 
+  /** Whether {@code remote} is one of the trusted proxies, whose forwarded headers are believed. */
+  public boolean isTrustedProxy(String remote) {
+    return !trusted.isEmpty() && isTrusted(remote);
+  }
+
   private boolean isTrusted(String address) {
     byte[] bytes = Range.literal(address);
     if (bytes == null) return false;

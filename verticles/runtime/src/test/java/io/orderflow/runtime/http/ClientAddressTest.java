@@ -19,6 +19,13 @@ class ClientAddressTest {
   }
 
   @Test
+  void onlyAListedProxyIsATrustedOne() {
+    assertThat(ClientAddress.from(Settings.of(Map.of())).isTrustedProxy("10.1.2.3")).isFalse();
+    assertThat(trusting("10.0.0.0/8").isTrustedProxy("10.1.2.3")).isTrue();
+    assertThat(trusting("10.0.0.0/8").isTrustedProxy("203.0.113.9")).isFalse();
+  }
+
+  @Test
   void aRequestFromAnUntrustedPeerIsThatPeersWhateverItsHeaderSays() {
     assertThat(trusting("10.0.0.0/8").of("203.0.113.9", "1.2.3.4")).isEqualTo("203.0.113.9");
   }
