@@ -99,8 +99,12 @@ function renderBacklog(s, windowSeconds) {
   charts.backlog.update(series, windowSeconds);
   const values = series.map((p) => p.value).filter(valid);
   const peak = Math.max(0, ...values);
+  // The broker's figures are read once a second; when reads fail they stay as last read, and the page says so.
+  const readAt = s.brokerReadAt ? Date.parse(s.brokerReadAt) : NaN;
+  const stale = valid(readAt) && Date.parse(s.time) - readAt > 5000;
   setText(byId('backlog-summary'), `Now ${integer(s.backlog)} waiting; `
-    + (peak > 0 ? `peak ${peak} in the last ${windowSeconds} s.` : `none in the last ${windowSeconds} s.`));
+    + (peak > 0 ? `peak ${peak} in the last ${windowSeconds} s.` : `none in the last ${windowSeconds} s.`)
+    + (stale ? ` The broker has not answered since ${clock(s.brokerReadAt)}: these are its last figures.` : ''));
 
   const consumers = s.consumers ?? [];
   syncKeyed(byId('consumers').tBodies[0], consumers, (c) => `${c.stream}/${c.consumer}`, createConsumerRow, updateConsumerRow);
