@@ -1,10 +1,7 @@
 package io.orderflow.chaos;
 
-import io.orderflow.runtime.nats.NatsIdentities;
 import io.orderflow.runtime.security.DevKeys;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -73,7 +70,7 @@ final class DemoSystem {
     wanted.put(ports.natsMonitor(), "NATS monitoring");
     List<String> busy = new ArrayList<>();
     wanted.forEach((port, what) -> {
-      if (accepts(port)) busy.add(port + " (" + what + ")");
+      if (LocalRun.accepts(port)) busy.add(port + " (" + what + ")");
     });
     return busy;
   }
@@ -102,10 +99,9 @@ final class DemoSystem {
     DevKeys keys = DevKeys.ensure(data.resolve("jwt"));
     RunPorts.Unit u = ports.units(false, 1).getFirst();
     Run r = new Run("demo", timings, launch, data.resolve("logs"));
-    Deployment view = Deployment.attached(r.sup, launch, http, pspUrl(), "Bearer " + secrets.get(LocalSecrets.PSP_ADMIN), data.resolve("mail"),
-        keys, List.of(new Deployment.Instance(Deployment.ALL, 1, u.http(), u.mgmt(), null)));
     try {
-      return r.attach(view, Broker.connectAs("nats://127.0.0.1:" + ports.nats(), NatsIdentities.OPS, secrets.get("ORDERFLOW_NATS_OPS_PASSWORD")));
+      return r.attachToLocalRun(data, secrets, keys, pspUrl(), "nats://127.0.0.1:" + ports.nats(),
+          List.of(new Deployment.Instance(Deployment.ALL, 1, u.http(), u.mgmt(), null)));
     } catch (Exception e) {
       r.close();
       throw e;
@@ -146,14 +142,5 @@ final class DemoSystem {
   private String exitNote() throws InterruptedException {
     Integer rc = run.awaitExit(Duration.ofMillis(100));
     return rc == null ? "" : " (exit " + rc + ")";
-  }
-
-  private static boolean accepts(int port) {
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
   }
 }

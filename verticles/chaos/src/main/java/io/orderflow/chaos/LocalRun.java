@@ -404,7 +404,8 @@ public final class LocalRun {
     }
   }
 
-  private static boolean accepts(int port) {
+  /** Whether something listens on {@code port} on loopback. */
+  static boolean accepts(int port) {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress("127.0.0.1", port), 500);
       return true;

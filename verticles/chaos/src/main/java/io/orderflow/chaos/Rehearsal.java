@@ -62,8 +62,7 @@ final class Rehearsal {
     }
     String urls = java.util.stream.IntStream.range(0, NODES).mapToObj(i -> "nats://127.0.0.1:" + (ports.nats() + i)).collect(Collectors.joining(","));
     String pspUrl = "http://127.0.0.1:" + ports.psp();
-    r.attach(Deployment.attached(r.sup, r.launch, r.http, pspUrl, "Bearer " + secrets.get(LocalSecrets.PSP_ADMIN), data.resolve("mail"), keys, instances),
-        Broker.connectAs(urls, "ops", secrets.get("ORDERFLOW_NATS_OPS_PASSWORD")));
+    r.attachToLocalRun(data, secrets, keys, pspUrl, urls, instances);
     r.out.note("run --split --instances 2 --nats-cluster 3 ready: " + instances.size() + " service processes, " + NODES + " nats-server nodes");
     // R3 for real: with one replica a restarted node would lose nothing either (kill -9 keeps the page cache).
     for (io.orderflow.runtime.messaging.Topology.StreamSpec stream : io.orderflow.runtime.messaging.Topology.STREAMS) {

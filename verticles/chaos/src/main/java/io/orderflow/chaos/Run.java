@@ -2,6 +2,8 @@ package io.orderflow.chaos;
 
 import io.orderflow.runtime.messaging.Topology;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -85,6 +87,16 @@ final class Run implements AutoCloseable {
     tokens = new Tokens(view.devKeys);
     this.broker = broker;
     return this;
+  }
+
+  /**
+   * Attaches to a system {@code ./orderflow run} started with {@code secrets} in {@code data}: its psp-sim (with
+   * the admin secret), its mail folder, the development key its services trust, the broker as the ops identity.
+   */
+  Run attachToLocalRun(Path data, Map<String, String> secrets, io.orderflow.runtime.security.DevKeys keys, String pspUrl, String natsUrls,
+                       List<Deployment.Instance> instances) throws IOException, InterruptedException {
+    return attach(Deployment.attached(sup, launch, http, pspUrl, "Bearer " + secrets.get(LocalSecrets.PSP_ADMIN), data.resolve("mail"), keys,
+        instances), Broker.connectAs(natsUrls, io.orderflow.runtime.nats.NatsIdentities.OPS, secrets.get("ORDERFLOW_NATS_OPS_PASSWORD")));
   }
 
   /** Five SKUs with more stock than any run sells. */

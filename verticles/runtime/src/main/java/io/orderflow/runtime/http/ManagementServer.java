@@ -36,10 +36,6 @@ public final class ManagementServer extends VerticleBase {
   private final List<ManagementRoutes> extra;
   private HttpServer server;
 
-  public ManagementServer(String host, int port, Readiness readiness, JetStreamBridge bridge, PrometheusMeterRegistry registry, ApiAuth auth) {
-    this(host, port, readiness, bridge, registry, auth, Settings.of(java.util.Map.of()), List.of());
-  }
-
   /** With the routes the process's services add ({@link ManagementRoutes}), which read {@code settings}. */
   public ManagementServer(String host, int port, Readiness readiness, JetStreamBridge bridge, PrometheusMeterRegistry registry, ApiAuth auth,
                           Settings settings, List<ManagementRoutes> extra) {

@@ -89,7 +89,12 @@ public final class RateLimiter {
 
   /** 429 with the seconds to wait. */
   public static void refuse(RoutingContext ctx, long waitMillis, String detail) {
+    refusal(ctx, waitMillis, detail).send(ctx);
+  }
+
+  /** The 429 to answer, its Retry-After header already set: for a handler that fails its future instead of replying. */
+  public static Problem refusal(RoutingContext ctx, long waitMillis, String detail) {
     ctx.response().putHeader("Retry-After", String.valueOf(Math.max(1, (waitMillis + 999) / 1000)));
-    Problem.of(429, "Too Many Requests", detail).send(ctx);
+    return Problem.of(429, "Too Many Requests", detail);
   }
 }

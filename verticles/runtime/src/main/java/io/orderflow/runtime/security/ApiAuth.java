@@ -84,9 +84,9 @@ public final class ApiAuth {
 
   /** Lets through a caller holding any of {@code roles} (none given: any valid token). */
   public Handler<RoutingContext> require(Role... roles) {
-    Set<Role> allowed = roles.length == 0 ? EnumSet.allOf(Role.class) : EnumSet.of(roles[0], roles);
+    Set<Role> allowed = allowed(roles);
     return ctx -> {
-      String client = clients.of(ctx.request().remoteAddress().hostAddress(), forwardedFor(ctx));
+      String client = client(ctx);
       String address = "addr:" + client;
       long anonymousWait = perAnonymous.waitFor(address);
       if (anonymousWait > 0 && !knownToken(ctx)) {
@@ -103,14 +103,11 @@ public final class ApiAuth {
    * Fails with a 429, 401 or 403 {@link Problem.Failure}; succeeds with a caller holding one of {@code roles}.
    */
   public Future<SignedIn> signIn(RoutingContext ctx, String token, Role... roles) {
-    String client = clients.of(ctx.request().remoteAddress().hostAddress(), forwardedFor(ctx));
+    String client = client(ctx);
     String address = "addr:" + client;
     long wait = perAnonymous.waitFor(address);
-    if (wait > 0) {
-      ctx.response().putHeader("Retry-After", String.valueOf(Math.max(1, (wait + 999) / 1000)));
-      return Future.failedFuture(Problem.of(429, "Too Many Requests", "too many sign-in attempts from " + client).failure());
-    }
-    Set<Role> allowed = roles.length == 0 ? EnumSet.allOf(Role.class) : EnumSet.of(roles[0], roles);
+    if (wait > 0) return Future.failedFuture(RateLimiter.refusal(ctx, wait, "too many sign-in attempts from " + client).failure());
+    Set<Role> allowed = allowed(roles);
     return verified(token == null ? "" : token.trim()).transform(ar -> {
       if (ar.failed()) {
         perAnonymous.take(address);
@@ -118,8 +115,7 @@ public final class ApiAuth {
       }
       Caller caller = ar.result().caller();
       if (caller.roles().stream().noneMatch(allowed::contains)) {
-        return Future.failedFuture(Problem.of(403, "Forbidden", "this needs the role "
-            + String.join(" or ", allowed.stream().map(Role::claim).toList())).failure());
+        return Future.failedFuture(Problem.of(403, "Forbidden", needsRole(allowed)).failure());
       }
       return Future.succeededFuture(new SignedIn(caller, java.time.Instant.ofEpochMilli(ar.result().expiresAtMillis())));
     });
@@ -132,6 +128,19 @@ public final class ApiAuth {
 
   /** A caller signed in with a token, and when that token expires. */
   public record SignedIn(Caller caller, java.time.Instant expiresAt) {}
+
+  private static Set<Role> allowed(Role... roles) {
+    return roles.length == 0 ? EnumSet.allOf(Role.class) : EnumSet.of(roles[0], roles);
+  }
+
+  private static String needsRole(Set<Role> allowed) {
+    return "this needs the role " + String.join(" or ", allowed.stream().map(Role::claim).toList());
+  }
+
+  /** The request's client: the socket's address, or the forwarded one when a trusted proxy sent it. */
+  private String client(RoutingContext ctx) {
+    return clients.of(ctx.request().remoteAddress().hostAddress(), forwardedFor(ctx));
+  }
 
   /** Every X-Forwarded-For line, joined: a proxy may add a line of its own rather than extend the client's. */
   private static String forwardedFor(RoutingContext ctx) {
@@ -151,7 +160,7 @@ public final class ApiAuth {
     if (wait > 0) {
       RateLimiter.refuse(ctx, wait, "more than " + perCaller.describe() + " from " + caller.subject());
     } else if (caller.roles().stream().noneMatch(allowed::contains)) {
-      refuse(ctx, 403, "Forbidden", "this needs the role " + String.join(" or ", allowed.stream().map(Role::claim).toList()),
+      refuse(ctx, 403, "Forbidden", needsRole(allowed),
           FORBIDDEN_CHALLENGE);
     } else {
       ctx.put(CALLER, caller);
